@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lavorete.api.urls import api
+
+urlpatterns = [
+    path("", include("lavorete.core.urls")),
+    path("", include("lavorete.portal.urls")),
+    path("gestione/territorio/", include("lavorete.territory.urls")),
+    path("gestione/", include("lavorete.network.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

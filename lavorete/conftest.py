@@ -1,0 +1,157 @@
+"""Shared fixtures: the territory, and the named personas every test uses.
+
+Personas are built through services, like a coordinator would build them,
+never as raw rows. Staff personas get a real TOTP device, so the MFA
+requirement is exercised, not switched off.
+"""
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.management import call_command
+
+from lavorete.core.models import User
+from lavorete.core.roles import NETWORK_SCOPE, Role, Scope, ScopeKind
+from lavorete.core.services import role_grant, user_create
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Load the real Italian municipalities once per test session."""
+    with django_db_blocker.unblock():
+        call_command("load_municipalities", verbosity=0)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.AXES_ENABLED = True
+
+
+def make_user(email: str, full_name: str = "", *, mfa: bool = False) -> User:
+    user = user_create(
+        actor=None, email=email, full_name=full_name, password=PASSWORD, email_verified=True
+    )
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def grant(user: User, role: str, kind: str = ScopeKind.NETWORK, scope_id: int = 0) -> User:
+    role_grant(actor=None, user=user, role=role, scope=Scope(kind, scope_id))
+    return user
+
+
+def totp_code(user: User) -> str:
+    """The current TOTP code of a persona, as their authenticator app would show it."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def municipality(db: Any) -> Any:
+    from lavorete.territory.models import Municipality
+
+    return Municipality.objects.get(name="Pioltello")
+
+
+@pytest.fixture
+def organisation(db: Any, municipality: Any) -> Any:
+    from lavorete.network.services import organisation_create
+
+    return organisation_create(
+        actor=None,
+        name="Cooperativa Sociale Ponte Verde",
+        kind="cooperative",
+        legal_form="social_cooperative",
+        vat_number="12345678903",
+        municipality=municipality,
+    )
+
+
+@pytest.fixture
+def other_organisation(db: Any, municipality: Any) -> Any:
+    from lavorete.network.services import organisation_create
+
+    return organisation_create(
+        actor=None,
+        name="Officine Segratesi Srl",
+        kind="company",
+        legal_form="srl",
+        vat_number="01234567897",
+        municipality=municipality,
+    )
+
+
+@pytest.fixture
+def programme(db: Any, organisation: Any, municipality: Any) -> Any:
+    from lavorete.network.services import programme_create
+
+    return programme_create(
+        actor=None,
+        name="Cittadinanza al lavoro",
+        lead_organisation=organisation,
+        municipalities=[municipality],
+    )
+
+
+@pytest.fixture
+def coordinator(db: Any) -> User:
+    return grant(make_user("coordinatrice@example.org", "Chiara Coordinatrice", mfa=True), Role.COORDINATOR)
+
+
+@pytest.fixture
+def org_rep(db: Any, organisation: Any) -> User:
+    user = make_user("referente@example.org", "Rita Referente")
+    return grant(user, Role.ORGANISATION_REPRESENTATIVE, ScopeKind.ORGANISATION, organisation.pk)
+
+
+@pytest.fixture
+def space_manager(db: Any, organisation: Any) -> User:
+    user = make_user("gestore@example.org", "Gianni Gestore", mfa=True)
+    return grant(user, Role.SPACE_MANAGER, ScopeKind.ORGANISATION, organisation.pk)
+
+
+@pytest.fixture
+def operator(db: Any, programme: Any) -> User:
+    user = make_user("operatrice@example.org", "Olga Operatrice", mfa=True)
+    return grant(user, Role.OPERATOR, ScopeKind.PROGRAMME, programme.pk)
+
+
+@pytest.fixture
+def evaluator(db: Any, programme: Any) -> User:
+    user = make_user("valutatore@example.org", "Vittorio Valutatore", mfa=True)
+    return grant(user, Role.EVALUATOR, ScopeKind.PROGRAMME, programme.pk)
+
+
+@pytest.fixture
+def person(db: Any) -> User:
+    return make_user("persona@example.org", "Paola Persona")
+
+
+@pytest.fixture
+def outsider(db: Any, other_organisation: Any) -> User:
+    """A representative of another organisation: has a role, but not here."""
+    user = make_user("estraneo@example.org", "Ettore Estraneo")
+    return grant(user, Role.ORGANISATION_REPRESENTATIVE, ScopeKind.ORGANISATION, other_organisation.pk)
+
+
+@pytest.fixture
+def network_scope() -> Scope:
+    return NETWORK_SCOPE

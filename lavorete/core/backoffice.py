@@ -1,0 +1,66 @@
+"""The back office (/gestione/): its menu and the mixins every staff view uses.
+
+Apps add their menu entries from AppConfig.ready(), so core needs no import
+of them.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
+from django.utils.functional import Promise
+
+from lavorete.core.permissions import has_any_role, has_perm_somewhere
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None
+    order: int
+
+
+_MENU: dict[str, MenuItem] = {}
+
+
+def register_menu_item(
+    *, label: str | Promise, url_name: str, permission: str | None, order: int
+) -> None:
+    """Add an entry to the back-office menu, shown to users holding `permission` somewhere."""
+    _MENU[url_name] = MenuItem(label, url_name, permission, order)
+
+
+def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
+    """The menu entries this user may use, marking the current one."""
+    items = []
+    for item in sorted(_MENU.values(), key=lambda i: i.order):
+        if item.permission and not has_perm_somewhere(request.user, item.permission):
+            continue
+        url = reverse(item.url_name)
+        active = request.path == url or (url != reverse("core:dashboard") and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
+
+
+class BackofficeMixin(LoginRequiredMixin):
+    """A back-office view: login required, some role required, and `permission` somewhere."""
+
+    permission: str | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_any_role(request.user):
+            raise PermissionDenied
+        if self.permission and not has_perm_somewhere(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["backoffice_menu"] = menu_for(self.request)  # type: ignore[attr-defined]
+        return context

@@ -1,0 +1,119 @@
+"""Roles, scopes and the permissions each role holds: permissions as data.
+
+A role is granted to a user on a scope (the whole network, one organisation,
+space, programme or call). A permission is a string "<app>.<action>"; the
+table below is the single place that says which role may do what. Later
+domains add their permissions here.
+"""
+
+from typing import NamedTuple
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeKind(models.TextChoices):
+    NETWORK = "network", _("Whole network")
+    ORGANISATION = "organisation", _("Organisation")
+    SPACE = "space", _("Space")
+    PROGRAMME = "programme", _("Programme")
+    CALL = "call", _("Call for proposals")
+
+
+class Scope(NamedTuple):
+    kind: str
+    id: int
+
+
+NETWORK_SCOPE = Scope(ScopeKind.NETWORK, 0)
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Network coordinator")
+    SPACE_MANAGER = "space_manager", _("Space manager")
+    OPERATOR = "operator", _("Operator")
+    EVALUATOR = "evaluator", _("Evaluator")
+    FUND_ADMIN = "fund_admin", _("Fund administrator")
+    ORGANISATION_REPRESENTATIVE = "org_representative", _("Partner organisation representative")
+
+
+# Roles that reach people's data or money: they must use two-factor login.
+STAFF_ROLES = frozenset(
+    {Role.COORDINATOR, Role.SPACE_MANAGER, Role.OPERATOR, Role.EVALUATOR, Role.FUND_ADMIN}
+)
+
+# Which scope kinds each role may be granted on.
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({ScopeKind.NETWORK, ScopeKind.PROGRAMME}),
+    Role.SPACE_MANAGER: frozenset({ScopeKind.ORGANISATION, ScopeKind.SPACE}),
+    Role.OPERATOR: frozenset({ScopeKind.PROGRAMME, ScopeKind.ORGANISATION}),
+    Role.EVALUATOR: frozenset({ScopeKind.CALL, ScopeKind.PROGRAMME}),
+    Role.FUND_ADMIN: frozenset({ScopeKind.NETWORK, ScopeKind.PROGRAMME}),
+    Role.ORGANISATION_REPRESENTATIVE: frozenset({ScopeKind.ORGANISATION}),
+}
+
+_VIEW_NETWORK = frozenset(
+    {
+        "network.view_organisation",
+        "network.view_programme",
+        "network.view_agreement",
+        "territory.view_territory",
+    }
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: _VIEW_NETWORK
+    | {
+        "network.manage_organisation",
+        "network.create_organisation",
+        "network.view_contact",
+        "network.manage_contact",
+        "network.manage_programme",
+        "network.create_programme",
+        "network.manage_agreement",
+        "territory.manage_district",
+        "core.manage_roles",
+        "core.view_audit",
+    },
+    Role.SPACE_MANAGER: frozenset(
+        {"network.view_organisation", "network.view_contact", "territory.view_territory"}
+    ),
+    Role.OPERATOR: frozenset(
+        {
+            "network.view_programme",
+            "network.view_organisation",
+            "network.view_contact",
+            "territory.view_territory",
+        }
+    ),
+    Role.EVALUATOR: frozenset({"network.view_programme"}),
+    Role.FUND_ADMIN: frozenset({"network.view_programme", "network.view_organisation"}),
+    Role.ORGANISATION_REPRESENTATIVE: frozenset(
+        {
+            "network.view_organisation",
+            "network.manage_organisation",
+            "network.view_contact",
+            "network.manage_contact",
+            "network.view_agreement",
+            "network.view_programme",
+        }
+    ),
+}
+
+
+def all_permissions() -> frozenset[str]:
+    """Every permission some role holds."""
+    result: set[str] = set()
+    for perms in ROLE_PERMISSIONS.values():
+        result |= perms
+    return frozenset(result)
+
+
+# The model behind each scope kind, by label, so core needs no import of the
+# apps that define them. A kind whose app isn't installed yet can't be granted.
+SCOPE_MODELS: dict[str, str] = {
+    ScopeKind.ORGANISATION: "network.Organisation",
+    ScopeKind.PROGRAMME: "network.Programme",
+    ScopeKind.SPACE: "spaces.Space",
+    ScopeKind.CALL: "incubator.Call",
+}

@@ -22,7 +22,7 @@ class Region(models.Model):
 
 
 class Province(models.Model):
-    """A province, metropolitan city or equivalent unit (ISTAT 'unità territoriale sovracomunale')."""
+    """A province, metropolitan city or similar (ISTAT 'unità territoriale sovracomunale')."""
 
     code = models.CharField(_("ISTAT code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -46,7 +46,10 @@ class Municipality(models.Model):
     istat_code = models.CharField(_("ISTAT code"), max_length=6, unique=True)
     name = models.CharField(_("name"), max_length=150, db_index=True)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("province")
+        Province,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("province"),
     )
     cadastral_code = models.CharField(_("cadastral code"), max_length=4, blank=True)
     is_provincial_capital = models.BooleanField(_("provincial capital"), default=False)
@@ -64,9 +67,7 @@ class Municipality(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                | models.Q(
-                    latitude__gte=35, latitude__lte=48, longitude__gte=6, longitude__lte=19
-                ),
+                | models.Q(latitude__gte=35, latitude__lte=48, longitude__gte=6, longitude__lte=19),
                 name="territory_municipality_coordinates_in_italy",
             )
         ]

@@ -80,7 +80,7 @@ def organisation(db: Any, municipality: Any) -> Any:
         name="Cooperativa Sociale Ponte Verde",
         kind="cooperative",
         legal_form="social_cooperative",
-        vat_number="12345678903",
+        vat_number="12345670157",
         municipality=municipality,
     )
 
@@ -94,7 +94,7 @@ def other_organisation(db: Any, municipality: Any) -> Any:
         name="Officine Segratesi Srl",
         kind="company",
         legal_form="srl",
-        vat_number="01234567897",
+        vat_number="76543210157",
         municipality=municipality,
     )
 

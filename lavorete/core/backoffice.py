@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from lavorete.core.permissions import has_any_role, has_perm_somewhere
+from lavorete.core.permissions import has_any_role, has_perm, has_perm_somewhere
 
 
 @dataclass(frozen=True)
@@ -22,41 +22,56 @@ class MenuItem:
     url_name: str
     permission: str | None
     order: int
+    network_wide: bool = False
 
 
 _MENU: dict[str, MenuItem] = {}
 
 
 def register_menu_item(
-    *, label: str | Promise, url_name: str, permission: str | None, order: int
+    *,
+    label: str | Promise,
+    url_name: str,
+    permission: str | None,
+    order: int,
+    network_wide: bool = False,
 ) -> None:
-    """Add an entry to the back-office menu, shown to users holding `permission` somewhere."""
-    _MENU[url_name] = MenuItem(label, url_name, permission, order)
+    """Add an entry to the back-office menu, shown to users holding `permission` somewhere
+    (or network-wide, when the page is about the whole network)."""
+    _MENU[url_name] = MenuItem(label, url_name, permission, order, network_wide)
 
 
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The menu entries this user may use, marking the current one."""
     items = []
     for item in sorted(_MENU.values(), key=lambda i: i.order):
-        if item.permission and not has_perm_somewhere(request.user, item.permission):
+        if item.permission and not _allowed(request.user, item.permission, item.network_wide):
             continue
         url = reverse(item.url_name)
-        active = request.path == url or (url != reverse("core:dashboard") and request.path.startswith(url))
+        active = request.path == url or (item.order > 0 and request.path.startswith(url))
         items.append({"label": item.label, "url": url, "active": active})
     return items
 
 
+def _allowed(user: Any, permission: str, network_wide: bool) -> bool:
+    if network_wide:
+        return has_perm(user, permission)
+    return has_perm_somewhere(user, permission)
+
+
 class BackofficeMixin(LoginRequiredMixin):
-    """A back-office view: login required, some role required, and `permission` somewhere."""
+    """A back-office view: login required, some role required, and `permission` somewhere
+    (or on the whole network when `network_wide`)."""
 
     permission: str | None = None
+    network_wide = False
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not has_any_role(request.user):
             raise PermissionDenied
-        if self.permission and not has_perm_somewhere(request.user, self.permission):
+        if self.permission and not _allowed(request.user, self.permission, self.network_wide):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 

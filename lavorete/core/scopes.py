@@ -44,3 +44,19 @@ def scope_choices() -> list[tuple[str, str]]:
             (f"{kind}:{obj.pk}", f"{label}: {obj}") for obj in model._default_manager.all()
         )
     return choices
+
+
+def scope_objects(scopes: "list[Scope] | set[Scope]") -> dict[Scope, models.Model]:
+    """The objects named by many scopes, with one query per scope kind."""
+    by_kind: dict[str, set[int]] = {}
+    for scope in scopes:
+        if scope.kind != ScopeKind.NETWORK:
+            by_kind.setdefault(scope.kind, set()).add(scope.id)
+    found: dict[Scope, models.Model] = {}
+    for kind, ids in by_kind.items():
+        model = scope_model(kind)
+        if model is None:
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            found[Scope(kind, obj.pk)] = obj
+    return found

@@ -13,3 +13,14 @@ def axes_username(request: Any, credentials: dict[str, Any] | None) -> str:
     if request is not None and hasattr(request, "POST"):
         return str(request.POST.get("login", "")).strip().lower()
     return ""
+
+
+def lockout_response(
+    request: Any, credentials: dict[str, Any] | None, *args: Any, **kwargs: Any
+) -> Any:
+    """The page shown while a login is paused after repeated failures (HTTP 429)."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "core/lockout.html", {"cooloff_minutes": minutes}, status=429)

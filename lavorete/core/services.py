@@ -40,9 +40,7 @@ def role_grant(*, actor: Any, user: User, role: str, scope: Scope) -> RoleAssign
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if scope.kind not in ROLE_SCOPES[role]:
-        raise ValidationError(
-            {"scope": _("This role can't be granted on this kind of scope.")}
-        )
+        raise ValidationError({"scope": _("This role can't be granted on this kind of scope.")})
     if scope.kind == ScopeKind.NETWORK:
         if scope.id != 0:
             raise ValidationError({"scope": _("The network scope has no identifier.")})
@@ -80,7 +78,59 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
             actor=actor,
             action="role.revoke",
             target=user,
-            changes={"role": assignment.role, "scope": f"{assignment.scope_kind}:{assignment.scope_id}"},
+            changes={
+                "role": assignment.role,
+                "scope": f"{assignment.scope_kind}:{assignment.scope_id}",
+            },
         )
         assignment.delete()
     forget_grants(user)
+
+
+def user_invite(*, actor: Any, email: str, full_name: str = "") -> User:
+    """Create an account with no password and e-mail a link to choose one."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from lavorete.core.tasks import send_email
+
+    user = user_create(actor=actor, email=email, full_name=full_name, email_verified=True)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "link": settings.SITE_URL.rstrip("/") + path,
+        "site": settings.SITE_NAME,
+    }
+    transaction.on_commit(
+        lambda: send_email.enqueue(
+            subject=render_to_string("core/email/invite_subject.txt", context).strip(),
+            body=render_to_string("core/email/invite.txt", context),
+            to=[user.email],
+        )
+    )
+    return user
+
+
+def mfa_totp_activate(*, actor: Any, user: User, secret: str) -> None:
+    """Give `user` a TOTP authenticator with `secret` (used by the demo and by tests)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    with transaction.atomic():
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+        TOTP.activate(user, secret)
+        if not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.RECOVERY_CODES
+        ).exists():
+            RecoveryCodes.activate(user)
+        audit_record(actor=actor, action="user.mfa_activate", target=user)

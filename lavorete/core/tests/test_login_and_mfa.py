@@ -1,0 +1,71 @@
+import pytest
+from django.urls import reverse
+
+from lavorete.conftest import PASSWORD, grant, make_user, totp_code
+from lavorete.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password=PASSWORD, **extra):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **extra)
+
+
+def test_a_person_logs_in_with_email_and_password(client, person):
+    response = login(client, "Persona@Example.org")
+    assert response.status_code == 302
+    assert client.get(reverse("portal:me")).status_code == 200
+
+
+def test_staff_log_in_with_a_totp_code(client, coordinator):
+    response = login(client, coordinator.email)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    # Not logged in until the second factor is given.
+    assert client.get(reverse("core:dashboard")).status_code == 302
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert response.status_code == 200  # wrong code: the form again
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(coordinator)})
+    assert response.status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_staff_without_totp_must_set_it_up_before_anything_else(client):
+    user = grant(make_user("nuovo.operatore@example.org"), Role.COORDINATOR)
+    client.force_login(user)
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("portal:home")).status_code == 302
+    # The set-up page itself, and logging out, stay reachable.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_people_without_a_staff_role_are_not_forced_to_use_totp(client, person, org_rep):
+    for user in (person, org_rep):
+        client.force_login(user)
+        assert client.get(reverse("portal:me")).status_code == 200
+
+
+def test_repeated_failures_lock_the_login_for_a_while_only(client, person, settings):
+    import datetime as dt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        login(client, person.email, "wrong-password")
+    response = login(client, person.email)
+    assert response.status_code == 429
+    assert (
+        "Too many failed attempts" in response.content.decode()
+        or "Troppi" in response.content.decode()
+    )
+    # Another address is not locked out: the lockout can't shut the person out everywhere.
+    other = login(client, person.email, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+
+    # After the cool-off the same address can try again.
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.update(attempt_time=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    client.logout()
+    assert login(client, person.email).status_code == 302

@@ -1,16 +1,19 @@
 """Writes of the territory: loading the ISTAT list, and districts (ambiti)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from lavorete.core.audit import audit_record
-from lavorete.territory.models import Municipality, Province, Region
+from lavorete.core.audit import audit_record, diff, snapshot
+from lavorete.territory.models import District, Municipality, Province, Region
 from lavorete.territory.sources import (
     IstatRow,
     match_coordinates,
@@ -190,3 +193,120 @@ def municipalities_load(
             changes=summary.as_dict(),
         )
     return summary
+
+
+_DISTRICT_FIELDS = ["name", "slug", "description"]
+_NAME_MAX = District._meta.get_field("name").max_length or 200
+_SLUG_MAX = District._meta.get_field("slug").max_length or 80
+
+
+def _district_snapshot(district: District) -> dict[str, Any]:
+    values = snapshot(district, _DISTRICT_FIELDS)
+    # ISTAT codes, not primary keys: they mean something to whoever reads the audit log.
+    values["municipalities"] = sorted(district.municipalities.values_list("istat_code", flat=True))
+    return values
+
+
+def _clean_district(
+    *,
+    name: str,
+    slug: str,
+    municipalities: list[Municipality],
+    exclude_pk: int | None,
+) -> tuple[str, str]:
+    """Check a district's fields; return the normalised name and slug or raise."""
+    errors: dict[str, list[str]] = {}
+    name = " ".join(name.split())
+    slug = slug.strip().lower() or slugify(name)[:_SLUG_MAX].strip("-")
+    others = District.objects.exclude(pk=exclude_pk) if exclude_pk else District.objects.all()
+    if not name:
+        errors["name"] = [_("A district needs a name.")]
+    elif len(name) > _NAME_MAX:
+        errors["name"] = [_("The name is too long.")]
+    elif others.filter(name__iexact=name).exists():
+        errors["name"] = [_("Another district already has this name.")]
+    try:
+        if len(slug) > _SLUG_MAX:
+            raise ValidationError(_("The short name is too long."))
+        validate_slug(slug)
+    except ValidationError:
+        errors["slug"] = [
+            _(
+                "Use only lowercase letters, digits, hyphens and underscores in the short name "
+                "(at most %(max)s characters)."
+            )
+            % {"max": _SLUG_MAX}
+        ]
+    else:
+        if others.filter(slug=slug).exists():
+            errors["slug"] = [_("Another district already has this short name.")]
+    if not municipalities:
+        errors["municipalities"] = [_("A district groups at least one municipality.")]
+    elif any(m.pk is None for m in municipalities):
+        errors["municipalities"] = [_("Choose existing municipalities.")]
+    if errors:
+        raise ValidationError(errors)
+    return name, slug
+
+
+def district_create(
+    *,
+    actor: Any,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    municipalities: Iterable[Municipality],
+) -> District:
+    """Create a district grouping `municipalities`; a blank slug is derived from the name."""
+    chosen = list(dict.fromkeys(municipalities))
+    name, slug = _clean_district(name=name, slug=slug, municipalities=chosen, exclude_pk=None)
+    try:
+        with transaction.atomic():
+            district = District.objects.create(
+                name=name, slug=slug, description=description.strip()
+            )
+            district.municipalities.set(chosen)
+            audit_record(
+                actor=actor,
+                action="district.create",
+                target=district,
+                changes=_district_snapshot(district),
+            )
+    except IntegrityError as exc:  # a concurrent create took the name or slug
+        raise ValidationError(_("Another district already has this name or short name.")) from exc
+    return district
+
+
+def district_update(
+    *,
+    actor: Any,
+    district: District,
+    name: str | None = None,
+    slug: str | None = None,
+    description: str | None = None,
+    municipalities: Iterable[Municipality] | None = None,
+) -> District:
+    """Change a district's name, short name, description or municipalities (None: unchanged)."""
+    chosen = list(dict.fromkeys(municipalities)) if municipalities is not None else None
+    try:
+        with transaction.atomic():
+            locked = District.objects.select_for_update().get(pk=district.pk)
+            before = _district_snapshot(locked)
+            new_name, new_slug = _clean_district(
+                name=locked.name if name is None else name,
+                slug=locked.slug if slug is None else slug,
+                municipalities=(list(locked.municipalities.all()) if chosen is None else chosen),
+                exclude_pk=locked.pk,
+            )
+            locked.name, locked.slug = new_name, new_slug
+            if description is not None:
+                locked.description = description.strip()
+            locked.save(update_fields=_DISTRICT_FIELDS)
+            if chosen is not None:
+                locked.municipalities.set(chosen)
+            changes = diff(before, _district_snapshot(locked))
+            if changes:
+                audit_record(actor=actor, action="district.update", target=locked, changes=changes)
+    except IntegrityError as exc:
+        raise ValidationError(_("Another district already has this name or short name.")) from exc
+    return locked

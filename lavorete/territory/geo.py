@@ -1,0 +1,29 @@
+"""Distances between municipalities, from their stored coordinates."""
+
+import math
+from typing import Protocol
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+class Located(Protocol):
+    latitude: object
+    longitude: object
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two points given in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_km(first: Located, second: Located) -> float | None:
+    """Distance in km between two municipalities' centres, or None if either lacks coordinates."""
+    coordinates = (first.latitude, first.longitude, second.latitude, second.longitude)
+    if any(c is None for c in coordinates):
+        return None
+    lat1, lon1, lat2, lon2 = (float(c) for c in coordinates)  # type: ignore[arg-type]
+    return haversine_km(lat1, lon1, lat2, lon2)

@@ -83,18 +83,16 @@ class DistrictForm(forms.Form):
 
     def __init__(self, *args: Any, district: District | None = None, **kwargs: Any) -> None:
         if district is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": district.name,
-                    "slug": district.slug,
-                    "description": district.description,
-                    "municipalities": "\n".join(
-                        municipality_line(m)
-                        for m in district.municipalities.select_related("province").order_by("name")
-                    ),
-                },
-            )
+            current = {
+                "name": district.name,
+                "slug": district.slug,
+                "description": district.description,
+                "municipalities": "\n".join(
+                    municipality_line(m)
+                    for m in district.municipalities.select_related("province").order_by("name")
+                ),
+            }
+            kwargs["initial"] = {**current, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
     def clean_municipalities(self) -> list[Municipality]:

@@ -1,14 +1,18 @@
 """Distances between municipalities, from their stored coordinates."""
 
 import math
+from decimal import Decimal
 from typing import Protocol
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 
 
 class Located(Protocol):
-    latitude: object
-    longitude: object
+    @property
+    def latitude(self) -> Decimal | float | None: ...
+
+    @property
+    def longitude(self) -> Decimal | float | None: ...
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -22,8 +26,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def distance_km(first: Located, second: Located) -> float | None:
     """Distance in km between two municipalities' centres, or None if either lacks coordinates."""
-    coordinates = (first.latitude, first.longitude, second.latitude, second.longitude)
-    if any(c is None for c in coordinates):
+    lat1, lon1 = first.latitude, first.longitude
+    lat2, lon2 = second.latitude, second.longitude
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
-    lat1, lon1, lat2, lon2 = (float(c) for c in coordinates)  # type: ignore[arg-type]
-    return haversine_km(lat1, lon1, lat2, lon2)
+    return haversine_km(float(lat1), float(lon1), float(lat2), float(lon2))

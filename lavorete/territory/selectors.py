@@ -154,16 +154,22 @@ def municipality_lines_resolve(text: str) -> ResolvedLines:
             entries.append((number, line, None, normalise_name(line), None))
 
     codes = {code for _n, _l, code, _name, _abbr in entries if code}
-    by_code = {
-        m.istat_code: m
-        for m in Municipality.objects.filter(istat_code__in=codes).select_related("province")
-    }
-    by_name: dict[str, list[Municipality]] = {}
-    if any(name for _n, _l, _c, name, _a in entries):
-        for municipality in Municipality.objects.select_related("province").only(
-            "id", "name", "istat_code", "province__abbreviation"
-        ):
-            by_name.setdefault(normalise_name(municipality.name), []).append(municipality)
+    wanted_names = {name for _n, _l, _c, name, _a in entries if name}
+    # Names are compared folded, which the database can't index: fold the
+    # names (two columns, not 7,900 objects) here, then fetch only the matches.
+    pks_by_name: dict[str, list[int]] = {}
+    if wanted_names:
+        for pk, stored_name in Municipality.objects.values_list("pk", "name"):
+            folded = normalise_name(stored_name)
+            if folded in wanted_names:
+                pks_by_name.setdefault(folded, []).append(pk)
+    matched_pks = {pk for pks in pks_by_name.values() for pk in pks}
+    found_objects = Municipality.objects.filter(
+        Q(istat_code__in=codes) | Q(pk__in=matched_pks)
+    ).select_related("province")
+    by_pk = {m.pk: m for m in found_objects}
+    by_code = {m.istat_code: m for m in by_pk.values()}
+    by_name = {name: [by_pk[pk] for pk in pks] for name, pks in pks_by_name.items()}
 
     seen: set[int] = set()
     for number, line, code, name, abbreviation in entries:

@@ -131,3 +131,35 @@ def test_matching_falls_back_to_alternate_names_and_ignores_places_outside_italy
     match = match_coordinates(rows, places)
     assert match.coordinates["001002"] == (Decimal("44.700000"), Decimal("10.600000"))
     assert match.coordinates["001001"] == (Decimal("45.100000"), Decimal("9.100000"))
+
+
+def test_matching_splits_bilingual_place_names() -> None:
+    rows = [row("001001", "Beta", "01"), row("001002", "Valle di Casies", "01")]
+    places = [
+        Place("Beta", 46.7, 12.1, "17", 1000),
+        Place("Valle di Casies - Gsies", 46.8, 12.2, "17", 2000),
+    ]
+    assert match_coordinates(rows, places).coordinates["001002"] == (
+        Decimal("46.800000"),
+        Decimal("12.200000"),
+    )
+
+
+def test_a_shorter_name_is_accepted_only_near_the_province_and_if_nobody_has_it() -> None:
+    rows = [
+        row("001001", "Beta", "01"),
+        row("001002", "Gamma", "01"),
+        row("001003", "Lampedusa e Linosa", "01"),  # -> "Lampedusa", near the others
+        row("001004", "Delta Lontana", "01"),  # -> "Delta", but 100 km away
+        row("001005", "Gamma Veronese", "01"),  # -> "Gamma", which is Gamma's own place
+    ]
+    places = [
+        Place("Beta", 45.00, 9.00, "12", 1000),
+        Place("Gamma", 45.05, 9.05, "12", 1000),
+        Place("Lampedusa", 45.10, 9.10, "12", 1000),
+        Place("Delta", 45.90, 9.90, "12", 1000),
+    ]
+    coordinates = match_coordinates(rows, places).coordinates
+    assert coordinates["001003"] == (Decimal("45.100000"), Decimal("9.100000"))
+    assert "001004" not in coordinates
+    assert "001005" not in coordinates

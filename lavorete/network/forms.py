@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, URLField
 from django.forms.models import fields_for_model, model_to_dict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +130,7 @@ class MunicipalitiesField(forms.CharField):
         )
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("rows", 4)
+        self.widget.attrs["rows"] = 4
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, QuerySet | list | tuple):
@@ -170,6 +170,13 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _formfield(field: Any, **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, URLField):
+        kwargs["assume_scheme"] = "https"
+    result: forms.Field | None = field.formfield(**kwargs)
+    return result
+
+
 class _ModelFieldsForm(forms.Form):
     """A plain form whose fields are taken from a model (labels, limits, choices)."""
 
@@ -184,7 +191,9 @@ class _ModelFieldsForm(forms.Form):
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
-        generated = fields_for_model(self.model, fields=self.model_fields)
+        generated = fields_for_model(
+            self.model, fields=self.model_fields, formfield_callback=_formfield
+        )
         fields: dict[str, forms.Field] = {}
         for name in self.model_fields:
             fields[name] = self.fields.get(name) or generated[name]
@@ -221,7 +230,7 @@ class OrganisationForm(_ModelFieldsForm):
         "description",
     )
 
-    municipality = MunicipalityField(label=_("municipality"))
+    municipality = MunicipalityField(label=_("Municipality"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -235,7 +244,7 @@ class OrganisationForm(_ModelFieldsForm):
                 help_text=model_field.help_text,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
-        self.fields["description"].widget.attrs.setdefault("rows", 4)
+        self.fields["description"].widget.attrs["rows"] = 4
         for name in ("tax_code", "vat_number", "ateco_code", "postcode"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
         self.fields["email"].widget.attrs.setdefault("autocomplete", "email")
@@ -251,7 +260,7 @@ class ContactForm(_ModelFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].widget.attrs.setdefault("autocomplete", "off")
         self.fields["last_name"].widget.attrs.setdefault("autocomplete", "off")
-        self.fields["notes"].widget.attrs.setdefault("rows", 3)
+        self.fields["notes"].widget.attrs["rows"] = 3
         self.fields["is_primary"].help_text = _(
             "The organisation's main contact; it replaces the current one."
         )
@@ -278,7 +287,7 @@ class AgreementForm(_ModelFieldsForm):
         "document",
     )
 
-    municipalities = MunicipalitiesField(label=_("municipalities"))
+    municipalities = MunicipalitiesField(label=_("Municipalities"))
 
     def __init__(
         self,
@@ -296,7 +305,7 @@ class AgreementForm(_ModelFieldsForm):
         signatories.widget.attrs["size"] = 8
         self.fields["programmes"].queryset = programmes.order_by("name")  # type: ignore[attr-defined]
         self.fields["programmes"].required = False
-        self.fields["scope"].widget.attrs.setdefault("rows", 4)
+        self.fields["scope"].widget.attrs["rows"] = 4
         # A plain file input: the current file is offered only through the
         # permission-checked download view, never as a media URL.
         document = self.fields["document"]
@@ -352,7 +361,7 @@ class ProgrammeForm(_ModelFieldsForm):
         "description",
     )
 
-    municipalities = MunicipalitiesField(label=_("municipalities"))
+    municipalities = MunicipalitiesField(label=_("Municipalities"))
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -363,7 +372,7 @@ class ProgrammeForm(_ModelFieldsForm):
         self.fields["lead_organisation"].queryset = organisations.order_by("name")  # type: ignore[attr-defined]
         self.fields["start_date"].widget = _DateInput(attrs={"class": "form-control"})
         self.fields["end_date"].widget = _DateInput(attrs={"class": "form-control"})
-        self.fields["description"].widget.attrs.setdefault("rows", 6)
+        self.fields["description"].widget.attrs["rows"] = 6
         if self.instance is not None:
             self.initial["municipalities"] = list(
                 self.instance.municipalities.select_related("province")  # type: ignore[attr-defined]
@@ -380,7 +389,7 @@ class ProgrammePartnerForm(_ModelFieldsForm):
         self.fields["role"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in PartnerRole.choices if value != PartnerRole.LEAD
         ]
-        self.fields["description"].widget.attrs.setdefault("rows", 3)
+        self.fields["description"].widget.attrs["rows"] = 3
 
 
 class OrganisationFilterForm(forms.Form):
@@ -413,12 +422,11 @@ class OrganisationFilterForm(forms.Form):
         ]
 
     def filters(self) -> dict[str, str]:
-        """The filters to pass to organisation_list (empty when the input is invalid)."""
-        if not self.is_valid():
-            return {}
-        return {k: self.cleaned_data[k] for k in ("kind", "province") if self.cleaned_data[k]} | {
-            "query": self.cleaned_data["q"]
-        }
+        """The filters to pass to organisation_list; an invalid one is left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        filters = {k: data[k] for k in ("kind", "province") if data.get(k)}
+        return {**filters, "query": data.get("q") or ""}
 
 
 class SearchForm(forms.Form):

@@ -26,6 +26,16 @@ def _private_media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    """Messages are asserted in their English source text, whatever the translations say."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def media_files(settings: Any) -> Any:
     """The files currently stored under MEDIA_ROOT."""

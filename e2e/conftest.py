@@ -48,12 +48,13 @@ _QUIET_LOG_LINE = re.compile(r"^[23]\d\d [A-Z]+ ")
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if Path(CHROMIUM).exists():
         return
-    message = (
-        f"Chromium not found at {CHROMIUM}: browser tests skipped "
-        "(install the distribution's chromium package, or set CHROMIUM to its path)"
+    missing = (
+        f"Chromium not found at {CHROMIUM} (install the distribution's chromium package, "
+        "or set CHROMIUM to its path)"
     )
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(message + "; REQUIRE_BROWSER=1 makes this an error")
+        raise pytest.UsageError(f"{missing}; REQUIRE_BROWSER=1 makes this an error")
+    message = f"{missing}: browser tests skipped"
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.skip(reason=message))
@@ -87,7 +88,9 @@ def pytest_runtest_makereport(
 def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.LiveSite]:
     """The demo, served by gunicorn from a throw-away database, for the whole session."""
     ARTIFACTS.mkdir(exist_ok=True)
-    site = server.start(tmp_path_factory.mktemp("e2e-site"), ARTIFACTS / "server.log")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # one server per xdist worker
+    log = ARTIFACTS / (f"server-{worker}.log" if worker else "server.log")
+    site = server.start(tmp_path_factory.mktemp("e2e-site"), log)
     yield site
     server.stop(site)
 

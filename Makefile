@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/static
 	$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
 
 run: setup

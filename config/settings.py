@@ -154,7 +154,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lavorete] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# TOTP secrets and recovery-code seeds are stored encrypted with a key derived
+# from SECRET_KEY: changing SECRET_KEY invalidates every second factor.
+MFA_ADAPTER = "lavorete.core.adapters.MFAAdapter"
 
 # django-axes: lock a username from one address after repeated failures, for a
 # limited time only, so nobody can keep someone else locked out.
@@ -164,7 +166,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "lavorete.core.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "lavorete.core.security.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
+# Brute-force protection and rate limits use the client address they report.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "lavorete.core.security.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # Content Security Policy: everything is self-hosted, nothing inline.
@@ -199,6 +205,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# HSTS preload is a deliberate, hard-to-undo choice: opt in with SECURE_HSTS_PRELOAD.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -38,6 +38,8 @@ def _test_settings(settings: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AXES_ENABLED = True
+    # Hashing cost is not under test; a fast hasher keeps persona set-up quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(email: str, full_name: str = "", *, mfa: bool = False) -> User:
@@ -113,7 +115,9 @@ def programme(db: Any, organisation: Any, municipality: Any) -> Any:
 
 @pytest.fixture
 def coordinator(db: Any) -> User:
-    return grant(make_user("coordinatrice@example.org", "Chiara Coordinatrice", mfa=True), Role.COORDINATOR)
+    return grant(
+        make_user("coordinatrice@example.org", "Chiara Coordinatrice", mfa=True), Role.COORDINATOR
+    )
 
 
 @pytest.fixture
@@ -149,7 +153,9 @@ def person(db: Any) -> User:
 def outsider(db: Any, other_organisation: Any) -> User:
     """A representative of another organisation: has a role, but not here."""
     user = make_user("estraneo@example.org", "Ettore Estraneo")
-    return grant(user, Role.ORGANISATION_REPRESENTATIVE, ScopeKind.ORGANISATION, other_organisation.pk)
+    return grant(
+        user, Role.ORGANISATION_REPRESENTATIVE, ScopeKind.ORGANISATION, other_organisation.pk
+    )
 
 
 @pytest.fixture

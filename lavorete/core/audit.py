@@ -34,7 +34,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             values[name] = sorted(
                 str(pk) for pk in getattr(instance, name).values_list("pk", flat=True)
             )
-        elif field.is_relation:
+        elif isinstance(field, models.ForeignKey):
             values[name] = getattr(instance, field.attname)
         else:
             value = getattr(instance, name)

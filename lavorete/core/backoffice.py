@@ -73,7 +73,7 @@ class BackofficeMixin(LoginRequiredMixin):
             raise PermissionDenied
         if self.permission and not _allowed(request.user, self.permission, self.network_wide):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]

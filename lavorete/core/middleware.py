@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,7 @@ class StaffMFARequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and is_staff_member(user)
-            and not user.authenticator_set.filter(type="totp").exists()  # type: ignore[union-attr]
+            and not Authenticator.objects.filter(user_id=user.pk, type="totp").exists()
         ):
             messages.warning(
                 request,

@@ -24,3 +24,14 @@ def lockout_response(
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "core/lockout.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def client_ip(request: Any) -> str:
+    """The client's address, trusting X-Forwarded-For only from TRUSTED_PROXY_COUNT proxies."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:
+        return str(request.META.get("REMOTE_ADDR", ""))

@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -100,5 +101,5 @@ class MeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         grants = describe_grants(self.request.user)
-        has_totp = self.request.user.authenticator_set.filter(type="totp").exists()  # type: ignore[union-attr]
+        has_totp = Authenticator.objects.filter(user_id=self.request.user.pk, type="totp").exists()
         return super().get_context_data(grants=grants, has_totp=has_totp, **kwargs)

@@ -1,0 +1,324 @@
+"""Every URL pattern x every persona: the status each one gets.
+
+Adding a URL without adding its expectations here makes this test fail, so
+nobody can ship a page whose access rules nobody thought about. Third-party
+URL groups (allauth, Django admin, the API schema) are covered by prefix
+rules that probe a representative page of each group.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lavorete.core.models import RoleAssignment
+
+PERSONAS = [
+    "anonymous",
+    "person",
+    "org_rep",
+    "outsider",
+    "space_manager",
+    "operator",
+    "evaluator",
+    "coordinator",
+]
+
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+LOGGED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}
+
+
+def only(allowed: dict[str, int], *, default: int = 403) -> dict[str, int]:
+    """Anonymous is sent to the login, the listed personas get their status, others `default`."""
+    return {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], default), **allowed}
+
+
+COORDINATOR_ONLY = only({"coordinator": 200})
+
+# url name -> (kwargs factory, expected status per persona). The rule: no role at
+# all or no such right anywhere -> 403; the right somewhere but this object
+# outside the persona's scopes -> 404; in scope without the right -> 403.
+Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
+NO_KWARGS: Kwargs = lambda objs: {}  # noqa: E731
+
+EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
+    # core
+    "core:healthz": (NO_KWARGS, PUBLIC),
+    "core:readyz": (NO_KWARGS, PUBLIC),
+    "core:dashboard": (NO_KWARGS, {**LOGGED_IN, "person": 403}),
+    "core:roles": (NO_KWARGS, COORDINATOR_ONLY),
+    "core:role_grant": (NO_KWARGS, COORDINATOR_ONLY),
+    "core:role_revoke": (lambda o: {"pk": o["assignment"].pk}, only({"coordinator": 405})),
+    "core:audit": (NO_KWARGS, COORDINATOR_ONLY),
+    "core:access_log": (NO_KWARGS, COORDINATOR_ONLY),
+    "core:personal_data": (NO_KWARGS, COORDINATOR_ONLY),
+    # portal
+    "portal:home": (NO_KWARGS, PUBLIC),
+    "portal:programmes": (NO_KWARGS, PUBLIC),
+    "portal:programme": (lambda o: {"slug": o["programme"].slug}, PUBLIC),
+    "portal:partners": (NO_KWARGS, PUBLIC),
+    "portal:get_involved": (NO_KWARGS, PUBLIC),
+    "portal:accessibility": (NO_KWARGS, PUBLIC),
+    "portal:privacy": (NO_KWARGS, PUBLIC),
+    "portal:feedback": (NO_KWARGS, PUBLIC),
+    "portal:me": (NO_KWARGS, LOGGED_IN),
+    # territory
+    "territory:municipality_list": (
+        NO_KWARGS,
+        only({"space_manager": 200, "operator": 200, "coordinator": 200}),
+    ),
+    "territory:municipality_search": (NO_KWARGS, LOGGED_IN),
+    "territory:district_list": (
+        NO_KWARGS,
+        only({"space_manager": 200, "operator": 200, "coordinator": 200}),
+    ),
+    "territory:district_detail": (
+        lambda o: {"pk": o["district"].pk},
+        only({"space_manager": 200, "operator": 200, "coordinator": 200}),
+    ),
+    "territory:district_create": (NO_KWARGS, COORDINATOR_ONLY),
+    "territory:district_update": (lambda o: {"pk": o["district"].pk}, COORDINATOR_ONLY),
+    # network: organisations
+    "network:organisation_list": (
+        NO_KWARGS,
+        only(
+            dict.fromkeys(["org_rep", "outsider", "space_manager", "operator", "coordinator"], 200)
+        ),
+    ),
+    "network:organisation_export": (
+        lambda o: {"fmt": "csv"},
+        only(
+            dict.fromkeys(["org_rep", "outsider", "space_manager", "operator", "coordinator"], 200)
+        ),
+    ),
+    "network:organisation_create": (NO_KWARGS, COORDINATOR_ONLY),
+    "network:organisation_detail": (
+        lambda o: {"pk": o["organisation"].pk},
+        only(
+            {"org_rep": 200, "space_manager": 200, "operator": 200, "coordinator": 200},
+            default=404,
+        )
+        | {"person": 403, "evaluator": 403},
+    ),
+    "network:organisation_update": (
+        lambda o: {"pk": o["organisation"].pk},
+        only(
+            {"org_rep": 200, "coordinator": 200, "space_manager": 403, "operator": 403}, default=404
+        )
+        | {"person": 403, "evaluator": 403},
+    ),
+    "network:contact_create": (
+        lambda o: {"pk": o["organisation"].pk},
+        only(
+            {"org_rep": 200, "coordinator": 200, "space_manager": 403, "operator": 403}, default=404
+        )
+        | {"person": 403, "evaluator": 403},
+    ),
+    "network:contact_update": (
+        lambda o: {"pk": o["organisation"].pk, "contact_pk": o["contact"].pk},
+        only(
+            {"org_rep": 200, "coordinator": 200, "space_manager": 403, "operator": 403}, default=404
+        )
+        | {"person": 403, "evaluator": 403},
+    ),
+    "network:contact_delete": (
+        lambda o: {"pk": o["organisation"].pk, "contact_pk": o["contact"].pk},
+        only(
+            {"org_rep": 200, "coordinator": 200, "space_manager": 403, "operator": 403}, default=404
+        )
+        | {"person": 403, "evaluator": 403},
+    ),
+    # network: agreements
+    "network:agreement_list": (
+        NO_KWARGS,
+        only({"org_rep": 200, "outsider": 200, "coordinator": 200}),
+    ),
+    "network:agreement_create": (NO_KWARGS, COORDINATOR_ONLY),
+    "network:agreement_detail": (
+        lambda o: {"pk": o["agreement"].pk},
+        only({"org_rep": 200, "coordinator": 200, "outsider": 404}),
+    ),
+    "network:agreement_update": (lambda o: {"pk": o["agreement"].pk}, COORDINATOR_ONLY),
+    "network:agreement_document": (
+        lambda o: {"pk": o["agreement"].pk},
+        only({"org_rep": 200, "coordinator": 200, "outsider": 404}),
+    ),
+    # network: programmes
+    "network:programme_list": (
+        NO_KWARGS,
+        only(dict.fromkeys(["org_rep", "outsider", "operator", "evaluator", "coordinator"], 200)),
+    ),
+    "network:programme_create": (NO_KWARGS, COORDINATOR_ONLY),
+    "network:programme_detail": (
+        lambda o: {"pk": o["programme"].pk},
+        only({"org_rep": 200, "operator": 200, "evaluator": 200, "coordinator": 200}, default=404)
+        | {"person": 403, "space_manager": 403},
+    ),
+    "network:programme_update": (
+        lambda o: {"pk": o["programme"].pk},
+        only({"org_rep": 403, "operator": 403, "evaluator": 403, "coordinator": 200}),
+    ),
+    "network:programme_partner_add": (
+        lambda o: {"pk": o["programme"].pk},
+        only({"org_rep": 403, "operator": 403, "evaluator": 403, "coordinator": 200}),
+    ),
+    "network:programme_partner_remove": (
+        lambda o: {"pk": o["programme"].pk, "partner_pk": o["partner"].pk},
+        only({"coordinator": 200}),
+    ),
+    # API
+    "api-1.0.0:api-root": (NO_KWARGS, dict.fromkeys(PERSONAS, 404)),
+    "api-1.0.0:openapi-json": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:openapi-view": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:list_programmes": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:get_programme": (lambda o: {"slug": o["programme"].slug}, PUBLIC),
+    "api-1.0.0:list_municipalities": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:me": (NO_KWARGS, {**PUBLIC, "anonymous": 401}),
+    "api-1.0.0:list_organisations": (NO_KWARGS, {**PUBLIC, "anonymous": 401}),
+    "api-1.0.0:get_organisation": (
+        lambda o: {"org_id": o["organisation"].pk},
+        {
+            "anonymous": 401,
+            "person": 404,
+            "org_rep": 200,
+            "outsider": 404,
+            "space_manager": 200,
+            "operator": 200,
+            "evaluator": 404,
+            "coordinator": 200,
+        },
+    ),
+}
+
+# Groups of third-party URLs: a name prefix, and one representative probe each.
+GROUPS: dict[str, tuple[str, dict[str, int]]] = {
+    "admin:": ("admin:index", {**dict.fromkeys(PERSONAS, 302)}),
+    "account_": ("account_login", {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    "mfa_": ("mfa_index", LOGGED_IN),
+    "set_language": ("set_language", dict.fromkeys(PERSONAS, 302)),
+    "api-1.0.0:": ("api-1.0.0:openapi-json", PUBLIC),
+}
+GROUP_EXTRA_PROBES = {
+    "account_signup": {**dict.fromkeys(PERSONAS, 302), "anonymous": 200},
+    "account_reset_password": dict.fromkeys(PERSONAS, 200),
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
+    names = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names.extend(_names(entry, ns))
+        elif isinstance(entry, URLPattern):
+            names.append(
+                f"{prefix}{entry.name}" if entry.name else f"{prefix}<unnamed {entry.pattern}>"
+            )
+    return names
+
+
+def test_every_url_has_an_expectation():
+    third_party = tuple(g for g in GROUPS if g != "api-1.0.0:")
+    missing = [
+        name
+        for name in _names(get_resolver())
+        if name not in EXPECTATIONS
+        and not name.startswith(third_party)
+        and not (name.startswith("admin:") and "<unnamed" in name)
+    ]
+    assert not missing, f"URLs without access expectations: {missing}"
+
+
+@pytest.fixture
+def objects(db, organisation, programme, coordinator):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lavorete.network.services import (
+        agreement_create,
+        contact_create,
+        organisation_create,
+        programme_partner_add,
+    )
+    from lavorete.territory.models import District, Municipality
+    from lavorete.territory.services import district_create
+
+    partner_org = organisation_create(
+        actor=None,
+        name="Fondazione Esempio",
+        kind="foundation",
+        legal_form="foundation",
+        municipality=Municipality.objects.get(name="Segrate"),
+    )
+    contact = contact_create(
+        actor=None, organisation=organisation, first_name="Ada", last_name="Esempio"
+    )
+    agreement = agreement_create(
+        actor=None,
+        title="Protocollo di prova",
+        date_signed=dt.date(2026, 1, 10),
+        signatories=[organisation, partner_org],
+        document=SimpleUploadedFile("protocollo.pdf", b"%PDF-1.4\n% test\n", "application/pdf"),
+    )
+    partner = programme_partner_add(
+        actor=None, programme=programme, organisation=partner_org, role="funder"
+    )
+    district = district_create(
+        actor=None,
+        name="Ambito di prova",
+        slug="ambito-di-prova",
+        description="",
+        municipalities=list(Municipality.objects.filter(name__in=["Pioltello", "Segrate"])),
+    )
+    assert isinstance(district, District)
+    return {
+        "organisation": organisation,
+        "programme": programme,
+        "contact": contact,
+        "agreement": agreement,
+        "partner": partner,
+        "district": district,
+        "assignment": RoleAssignment.objects.get(user=coordinator),
+    }
+
+
+@pytest.fixture
+def personas(request, person, org_rep, outsider, space_manager, operator, evaluator, coordinator):
+    return {
+        "anonymous": None,
+        "person": person,
+        "org_rep": org_rep,
+        "outsider": outsider,
+        "space_manager": space_manager,
+        "operator": operator,
+        "evaluator": evaluator,
+        "coordinator": coordinator,
+    }
+
+
+def _probe(client, user, url):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url).status_code
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_each_persona_gets_the_expected_status(client, personas, objects, name):
+    kwargs_of, expected = EXPECTATIONS[name]
+    url = reverse(name, kwargs=kwargs_of(objects))
+    got = {p: _probe(client, personas[p], url) for p in PERSONAS}
+    assert got == expected, f"{name} ({url})"
+
+
+@pytest.mark.parametrize(
+    "name", sorted([probe for probe, _ in GROUPS.values()] + list(GROUP_EXTRA_PROBES))
+)
+def test_third_party_url_groups(client, personas, name):
+    by_probe = dict(GROUPS.values())
+    expected = GROUP_EXTRA_PROBES.get(name) or by_probe[name]
+    url = reverse(name)
+    got = {p: _probe(client, personas[p], url) for p in PERSONAS}
+    assert got == expected, f"{name} ({url})"

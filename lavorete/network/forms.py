@@ -16,6 +16,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from lavorete.core.fields import safe_formfield
 from lavorete.network.models import (
     Agreement,
     Contact,
@@ -173,8 +174,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 def _formfield(field: Any, **kwargs: Any) -> forms.Field | None:
     if isinstance(field, URLField):
         kwargs["assume_scheme"] = "https"
-    result: forms.Field | None = field.formfield(**kwargs)
-    return result
+    return safe_formfield(field, **kwargs)
 
 
 class _ModelFieldsForm(forms.Form):

@@ -179,7 +179,7 @@ class Organisation(models.Model):
         max_length=8,
         blank=True,
         validators=[validate_ateco_code],
-        help_text=_("Main economic activity, ATECO 2025 classification (e.g. 88.99.00)."),
+        help_text=_("Main economic activity, ATECO 2025 classification (e.g. 88.99.09)."),
     )
     municipality = models.ForeignKey(
         "territory.Municipality",

@@ -7,9 +7,9 @@ its detail page would refuse.
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from lavorete.core.permissions import scope_access
+from lavorete.core.permissions import has_perm, scope_access
 from lavorete.core.roles import ScopeKind
 from lavorete.network.models import (
     Agreement,
@@ -81,8 +81,6 @@ def organisation_list(
 
 def contact_list(user: Any, organisation: Organisation) -> QuerySet[Contact]:
     """The contacts of `organisation`, or none when the user may not see contacts there."""
-    from lavorete.core.permissions import has_perm
-
     if not has_perm(user, "network.view_contact", organisation):
         return Contact.objects.none()
     return Contact.objects.filter(organisation=organisation).order_by(
@@ -179,7 +177,7 @@ def public_programmes() -> QuerySet[Programme]:
         .select_related("lead_organisation")
         .prefetch_related("municipalities__province")
         .annotate(closed_last=closed_last)
-        .order_by("closed_last", "-start_date", "name", "pk")
+        .order_by("closed_last", F("start_date").desc(nulls_last=True), "name", "pk")
     )
 
 

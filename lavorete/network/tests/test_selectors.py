@@ -164,3 +164,22 @@ def test_public_partners_are_those_of_public_programmes(
 ) -> None:
     # third_organisation leads only a programme that is not public.
     assert list(public_partners()) == [organisation]
+
+
+def test_public_programmes_most_recent_first_and_undated_last(
+    organisation: Organisation,
+) -> None:
+    undated = programme_create(actor=None, name="Senza date", lead_organisation=organisation)
+    older = programme_create(
+        actor=None,
+        name="Vecchio",
+        lead_organisation=organisation,
+        start_date=datetime.date(2023, 1, 1),
+    )
+    newer = programme_create(
+        actor=None,
+        name="Nuovo",
+        lead_organisation=organisation,
+        start_date=datetime.date(2025, 1, 1),
+    )
+    assert list(public_programmes()) == [newer, older, undated]

@@ -180,7 +180,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        # data: for the icon font Bootstrap Italia's CSS embeds.
+        "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("partecipa/", views.GetInvolvedView.as_view(), name="get_involved"),
     path("accessibilita/", views.AccessibilityView.as_view(), name="accessibility"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("sviluppatori/", views.DevelopersView.as_view(), name="developers"),
     path("segnalazioni/", views.FeedbackView.as_view(), name="feedback"),
     path("area-personale/", views.MeView.as_view(), name="me"),
 ]

@@ -70,6 +70,23 @@ class PrivacyView(TemplateView):
     template_name = "portal/privacy.html"
 
 
+class DevelopersView(TemplateView):
+    """What the JSON API offers, read from its OpenAPI schema, with links to the full docs."""
+
+    template_name = "portal/developers.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from lavorete.api.urls import api
+
+        schema = api.get_openapi_schema()
+        endpoints = [
+            {"method": method.upper(), "path": path, "summary": op.get("summary", "")}
+            for path, operations in schema["paths"].items()
+            for method, op in operations.items()
+        ]
+        return super().get_context_data(endpoints=endpoints, **kwargs)
+
+
 class FeedbackView(FormView):
     template_name = "portal/feedback.html"
     form_class = FeedbackForm

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lavorete.core.fields import ModelChoiceField
 from lavorete.territory.models import District, Municipality
 from lavorete.territory.selectors import (
     municipality_lines_resolve,
@@ -19,14 +20,14 @@ class MunicipalityFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
     )
-    region = forms.ModelChoiceField(
+    region = ModelChoiceField(
         label=_("Region"),
         queryset=region_list(),
         required=False,
         empty_label=_("All regions"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    province = forms.ModelChoiceField(
+    province = ModelChoiceField(
         label=_("Province"),
         queryset=province_list(),
         required=False,
@@ -73,7 +74,7 @@ class DistrictForm(forms.Form):
             attrs={"class": "form-control font-monospace", "rows": 12, "spellcheck": "false"}
         ),
     )
-    add_province = forms.ModelChoiceField(
+    add_province = ModelChoiceField(
         label=_("Also add every municipality of a province"),
         queryset=province_list(),
         required=False,

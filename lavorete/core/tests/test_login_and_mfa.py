@@ -32,13 +32,21 @@ def test_staff_log_in_with_a_totp_code(client, coordinator):
 
 def test_staff_without_totp_must_set_it_up_before_anything_else(client):
     user = grant(make_user("nuovo.operatore@example.org"), Role.COORDINATOR)
-    client.force_login(user)
+    assert login(client, user.email).status_code == 302
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    assert client.get(reverse("portal:home")).status_code == 302
-    # The set-up page itself, and logging out, stay reachable.
+    assert client.get(reverse("portal:home"))["Location"] == reverse("mfa_activate_totp")
+    # The set-up page stays reachable (allauth first asks for the password again),
+    # and once TOTP is active the way is open.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    from lavorete.core.services import mfa_totp_activate
+
+    mfa_totp_activate(actor=user, user=user, secret="JBSWY3DPEHPK3PXP")
+    assert client.get(reverse("core:dashboard")).status_code == 200
 
 
 def test_people_without_a_staff_role_are_not_forced_to_use_totp(client, person, org_rep):

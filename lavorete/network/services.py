@@ -121,7 +121,7 @@ def _validate(
 
 @contextmanager
 def _integrity_as_validation() -> Iterator[None]:
-    """A uniqueness race lost at the database becomes the same error the check gives."""
+    """A uniqueness race lost at the database becomes a ValidationError, not a server error."""
     try:
         yield
     except IntegrityError as exc:

@@ -1,6 +1,8 @@
 import base64
 import hashlib
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlparse
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -14,6 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
     """Account e-mails (verification, password reset) leave through the task queue."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Without django.contrib.sites allauth would greet "from" an empty name.
+        context["current_site"] = SimpleNamespace(
+            name=settings.SITE_NAME, domain=urlparse(settings.SITE_URL).netloc
+        )
         message = self.render_mail(template_prefix, email, context)
         enqueue_email(message)
 

@@ -474,3 +474,11 @@ register(
     legal_basis=LegalBasis.LEGITIMATE_INTEREST,
     retention=_("While the partnership lasts, plus two years"),
 )
+# A sole proprietorship's tax code is its owner's codice fiscale: personal data.
+register(
+    Organisation,
+    ["tax_code"],
+    purpose=_("Identifying the organisation (for a sole proprietorship, its owner)"),
+    legal_basis=LegalBasis.LEGAL_OBLIGATION,
+    retention=_("While the organisation is part of the network, plus ten years"),
+)

@@ -77,3 +77,26 @@ def test_repeated_failures_lock_the_login_for_a_while_only(client, person, setti
     AccessAttempt.objects.update(attempt_time=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     client.logout()
     assert login(client, person.email).status_code == 302
+
+
+def test_account_emails_leave_through_the_task_queue_signed_by_the_site(client, person, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": person.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "Lavorete" in mailoutbox[0].body
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_the_database_task_backend_and_worker_deliver_queued_email(settings, person, mailoutbox):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from lavorete.core.tasks import send_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_email.enqueue(subject="Prova", body="Corpo", to=[person.email])
+    assert DBTaskResult.objects.count() == 1
+    assert mailoutbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "Prova"

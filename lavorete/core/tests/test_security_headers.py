@@ -15,8 +15,11 @@ def test_pages_carry_the_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_session_and_csrf_cookies_are_httponly_or_samesite(client, person):
-    client.force_login(person)
-    response = client.get("/area-personale/")
-    assert response.status_code == 200
-    assert client.cookies["sessionid"]["httponly"]
+def test_the_session_cookie_is_httponly_and_samesite(client, person):
+    from lavorete.conftest import PASSWORD
+
+    response = client.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"

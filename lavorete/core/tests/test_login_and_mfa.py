@@ -87,8 +87,15 @@ def test_account_emails_leave_through_the_task_queue_signed_by_the_site(client, 
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
-def test_the_database_task_backend_and_worker_deliver_queued_email(settings, person, mailoutbox):
+def test_the_database_task_backend_and_worker_deliver_queued_email(
+    settings, person, mailoutbox, monkeypatch
+):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops connections between tasks; inside the test's transaction
+    # that would close the very connection the test is using.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     from django_tasks_db.models import DBTaskResult
 
     from lavorete.core.tasks import send_email

@@ -27,6 +27,7 @@ def main() -> None:
     os.environ["LAVORETE_VAR_DIR"] = tmp
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
 
     django.setup()

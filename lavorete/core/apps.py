@@ -13,34 +13,20 @@ class CoreConfig(AppConfig):
         from lavorete.core.models import User
 
         register_menu_item(label=_("Overview"), url_name="core:dashboard", permission=None, order=0)
-        register_menu_item(
-            label=_("Roles"),
-            url_name="core:roles",
-            permission="core.manage_roles",
-            order=80,
-            network_wide=True,
-        )
-        register_menu_item(
-            label=_("Audit log"),
-            url_name="core:audit",
-            permission="core.view_audit",
-            order=90,
-            network_wide=True,
-        )
-        register_menu_item(
-            label=_("Personal data access"),
-            url_name="core:access_log",
-            permission="core.view_audit",
-            order=91,
-            network_wide=True,
-        )
-        register_menu_item(
-            label=_("Personal data inventory"),
-            url_name="core:personal_data",
-            permission="core.view_audit",
-            order=92,
-            network_wide=True,
-        )
+        network_pages = [
+            (_("Roles"), "core:roles", "core.manage_roles", 80),
+            (_("Audit log"), "core:audit", "core.view_audit", 90),
+            (_("Personal data access"), "core:access_log", "core.view_audit", 91),
+            (_("Personal data inventory"), "core:personal_data", "core.view_audit", 92),
+        ]
+        for label, url_name, permission, order in network_pages:
+            register_menu_item(
+                label=label,
+                url_name=url_name,
+                permission=permission,
+                order=order,
+                network_wide=True,
+            )
         personal_data.register(
             User,
             ["email", "full_name"],

@@ -51,3 +51,17 @@ def bootstrap(field: Any) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("core/includes/breadcrumbs.html")
+def breadcrumbs(*trail: Any) -> dict[str, Any]:
+    """`{% breadcrumbs url1 label1 url2 label2 current %}`: links, then the current page.
+
+    A pair whose url or label is empty is left out, so an optional step (the
+    object being edited, absent on a "new" page) needs no `{% if %}`.
+    """
+    *pairs, current = trail
+    links = [
+        (url, label) for url, label in zip(pairs[::2], pairs[1::2], strict=True) if url and label
+    ]
+    return {"links": links, "current": current}

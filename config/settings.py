@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lavorete.core",
     "lavorete.territory",
     "lavorete.network",
+    "lavorete.spaces",
     "lavorete.portal",
     "lavorete.api",
     "lavorete.demo",

@@ -161,3 +161,82 @@ def outsider(db: Any, other_organisation: Any) -> User:
 @pytest.fixture
 def network_scope() -> Scope:
     return NETWORK_SCOPE
+
+
+# --- coworking ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def space(db: Any, organisation: Any, municipality: Any) -> Any:
+    """A space open Monday-Friday 8-20 and Saturday 9-13, with a pool, a room and a laser cutter."""
+    import datetime as dt
+
+    from lavorete.spaces import services
+
+    space = services.space_create(
+        actor=None,
+        organisation=organisation,
+        name="Cowo Pioltello",
+        municipality=municipality,
+        address="Via Roma 1",
+        theme="digital",
+        status="active",
+        opened_on=dt.date(2025, 1, 1),
+        setup_months=2,
+        rampup_months=10,
+    )
+    rows = [(d, dt.time(8), dt.time(20)) for d in range(5)] + [(5, dt.time(9), dt.time(13))]
+    services.opening_hours_set(actor=None, space=space, rows=rows)
+    return space
+
+
+@pytest.fixture
+def pool(space: Any) -> Any:
+    from decimal import Decimal
+
+    from lavorete.spaces import services
+
+    return services.resource_create(
+        actor=None,
+        space=space,
+        kind="hot_desk_pool",
+        name="Open space",
+        capacity=3,
+        hourly_price=Decimal("2.50"),
+    )
+
+
+@pytest.fixture
+def room(space: Any) -> Any:
+    from decimal import Decimal
+
+    from lavorete.spaces import services
+
+    return services.resource_create(
+        actor=None,
+        space=space,
+        kind="meeting_room",
+        name="Sala Martesana",
+        capacity=8,
+        hourly_price=Decimal("15.00"),
+        cancellation_hours=24,
+    )
+
+
+@pytest.fixture
+def laser(space: Any) -> Any:
+    from decimal import Decimal
+
+    from lavorete.spaces import services
+
+    qualification = services.qualification_create(
+        actor=None, space=space, name="Laser cutter safety", validity_months=12
+    )
+    return services.resource_create(
+        actor=None,
+        space=space,
+        kind="equipment",
+        name="Laser cutter",
+        qualification=qualification,
+        hourly_price=Decimal("10.00"),
+    )

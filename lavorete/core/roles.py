@@ -61,6 +61,19 @@ _VIEW_NETWORK = frozenset(
     }
 )
 
+# Running a space: its set-up, members, bookings, front desk and figures.
+_SPACES_STAFF = frozenset(
+    {
+        "spaces.view_space",
+        "spaces.manage_space",
+        "spaces.view_members",
+        "spaces.manage_members",
+        "spaces.verify_tier",
+        "spaces.checkin",
+        "spaces.view_occupancy",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: _VIEW_NETWORK
     | {
@@ -74,16 +87,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "territory.manage_district",
         "core.manage_roles",
         "core.view_audit",
-    },
+    }
+    | _SPACES_STAFF
+    | {"spaces.create_space"},
     Role.SPACE_MANAGER: frozenset(
         {"network.view_organisation", "network.view_contact", "territory.view_territory"}
-    ),
+    )
+    | _SPACES_STAFF,
     Role.OPERATOR: frozenset(
         {
             "network.view_programme",
             "network.view_organisation",
             "network.view_contact",
             "territory.view_territory",
+            "spaces.verify_tier",
         }
     ),
     Role.EVALUATOR: frozenset({"network.view_programme"}),

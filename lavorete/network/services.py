@@ -5,19 +5,24 @@ and raise ValidationError with a message for the user; a rejected write leaves
 the database and the file storage as they were.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lavorete.core.audit import audit_record, diff, snapshot
 from lavorete.core.personal_data import fields_of
+from lavorete.core.servicekit import (
+    integrity_as_validation,
+    reject_unknown,
+    strip_strings,
+    validate,
+)
 from lavorete.core.validators import validate_document
 from lavorete.network.models import (
     Agreement,
@@ -82,53 +87,15 @@ _CONSTRAINT_FIELDS = {
 
 # --- helpers -------------------------------------------------------------------
 
-
-def _strip(values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        if isinstance(value, str):
-            values[key] = value.strip()
-
-
-def _reject_unknown(fields: Iterable[str], allowed: Iterable[str]) -> None:
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise TypeError(f"Unexpected fields: {', '.join(unknown)}")
-
-
-def _merge(errors: dict[str, list[Any]], exc: ValidationError) -> None:
-    """Add `exc`'s messages to `errors`, moving constraint messages beside their field."""
-    for field, field_errors in exc.update_error_dict({}).items():
-        for error in field_errors:
-            target = field
-            code = getattr(error, "code", None) or ""
-            if field == NON_FIELD_ERRORS and code in _CONSTRAINT_FIELDS:
-                target = _CONSTRAINT_FIELDS[code]
-            errors.setdefault(target, []).append(error)
+_strip = strip_strings
+_reject_unknown = reject_unknown
+_integrity_as_validation = integrity_as_validation
 
 
 def _validate(
     instance: models.Model, errors: dict[str, list[Any]] | None = None, **kw: Any
 ) -> None:
-    """full_clean() plus errors already found, raised together so the user sees them all."""
-    collected: dict[str, list[Any]] = dict(errors or {})
-    try:
-        instance.full_clean(**kw)
-    except ValidationError as exc:
-        _merge(collected, exc)
-    if collected:
-        raise ValidationError(collected)
-
-
-@contextmanager
-def _integrity_as_validation() -> Iterator[None]:
-    """A uniqueness race lost at the database becomes a ValidationError, not a server error."""
-    try:
-        yield
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("This record conflicts with one saved at the same moment. Please try again."),
-            code="conflict",
-        ) from exc
+    validate(instance, errors, _CONSTRAINT_FIELDS, **kw)
 
 
 def _normalise_organisation(values: dict[str, Any]) -> None:

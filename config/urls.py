@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("lavorete.core.urls")),
     path("", include("lavorete.portal.urls")),
     path("gestione/territorio/", include("lavorete.territory.urls")),
+    path("", include("lavorete.spaces.urls")),
     path("gestione/", include("lavorete.network.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

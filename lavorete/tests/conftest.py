@@ -9,7 +9,7 @@ from lavorete.core.models import RoleAssignment
 
 
 @pytest.fixture
-def objects(db, organisation, programme, coordinator):
+def objects(db, organisation, programme, coordinator, person, space, pool, room, laser):
 
     from lavorete.network.services import (
         agreement_create,
@@ -48,7 +48,9 @@ def objects(db, organisation, programme, coordinator):
         municipalities=list(Municipality.objects.filter(name__in=["Pioltello", "Segrate"])),
     )
     assert isinstance(district, District)
+    coworking = _coworking_objects(space, pool, room, laser, programme, person)
     return {
+        **coworking,
         "organisation": organisation,
         "programme": programme,
         "contact": contact,
@@ -70,4 +72,54 @@ def personas(request, person, org_rep, outsider, space_manager, operator, evalua
         "operator": operator,
         "evaluator": evaluator,
         "coordinator": coordinator,
+    }
+
+
+def _coworking_objects(space, pool, room, laser, programme, person):
+    """A plan, a programme-funded tier with a pending request, a membership, a booking, a check-in."""
+    from decimal import Decimal
+
+    from lavorete.spaces import services
+    from lavorete.spaces.models import Qualification
+
+    plan = services.plan_create(
+        actor=None,
+        space=space,
+        name="Postazione mensile",
+        kind="monthly_hot_desk",
+        period="month",
+        price=Decimal("120.00"),
+        covers=["hot_desk_pool"],
+    )
+    tier = services.tier_create(
+        actor=None,
+        space=space,
+        name="Giovani NEET",
+        categories=["neet", "under_30"],
+        discount_percent=100,
+        funder_programme=programme,
+        cap_kind="seats",
+        cap=10,
+    )
+    tier_grant = services.tier_request(member=person, tier=tier, category="neet")
+    membership = services.membership_start(
+        actor=None, member=person, plan=plan, starts_on=dt.date(2026, 1, 1)
+    )
+    starts_at, ends_at = services.local_slot(space, dt.date(2030, 3, 4), dt.time(9), dt.time(11))
+    booking = services.booking_create(
+        actor=person, member=person, resource=room, starts_at=starts_at, ends_at=ends_at
+    )
+    checkin = services.checkin_member(actor=None, space=space, member=person)
+    return {
+        "space": space,
+        "pool": pool,
+        "room": room,
+        "laser": laser,
+        "qualification": Qualification.objects.get(space=space),
+        "plan": plan,
+        "tier": tier,
+        "tier_grant": tier_grant,
+        "membership": membership,
+        "booking": booking,
+        "checkin": checkin,
     }

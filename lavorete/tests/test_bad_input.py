@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lavorete.spaces.tests import expect_member, expect_ops, expect_reports, expect_setup
+
 # url name, kwargs factory, persona allowed to use the form
 FORMS: list[tuple[str, Any, str | None]] = [
     ("core:role_grant", lambda o: {}, "coordinator"),
@@ -30,6 +32,8 @@ FORMS: list[tuple[str, Any, str | None]] = [
     ("account_signup", lambda o: {}, None),
     ("account_login", lambda o: {}, None),
 ]
+for _area in (expect_setup, expect_ops, expect_member, expect_reports):
+    FORMS.extend(_area.FORMS)
 
 GARBAGE: list[Any] = [
     "",

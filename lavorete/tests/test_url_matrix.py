@@ -6,39 +6,21 @@ URL groups (allauth, Django admin, the API schema) are covered by prefix
 rules that probe a representative page of each group.
 """
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PERSONAS = [
-    "anonymous",
-    "person",
-    "org_rep",
-    "outsider",
-    "space_manager",
-    "operator",
-    "evaluator",
-    "coordinator",
-]
-
-PUBLIC = dict.fromkeys(PERSONAS, 200)
-LOGGED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}
-
-
-def only(allowed: dict[str, int], *, default: int = 403) -> dict[str, int]:
-    """Anonymous is sent to the login, the listed personas get their status, others `default`."""
-    return {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], default), **allowed}
-
+from lavorete.spaces.tests import expect_member, expect_ops, expect_reports, expect_setup
+from lavorete.tests.matrix import (
+    LOGGED_IN,
+    NO_KWARGS,
+    PERSONAS,
+    PUBLIC,
+    Kwargs,
+    only,
+)
 
 COORDINATOR_ONLY = only({"coordinator": 200})
-
-# url name -> (kwargs factory, expected status per persona). The rule: no role at
-# all or no such right anywhere -> 403; the right somewhere but this object
-# outside the persona's scopes -> 404; in scope without the right -> 403.
-Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
-NO_KWARGS: Kwargs = lambda objs: {}  # noqa: E731
+SPACES_AREAS = [expect_setup, expect_ops, expect_member, expect_reports]
 
 EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # core
@@ -202,6 +184,11 @@ GROUP_EXTRA_PROBES = {
     "account_signup": {**dict.fromkeys(PERSONAS, 302), "anonymous": 200},
     "account_reset_password": dict.fromkeys(PERSONAS, 200),
 }
+
+
+# Each area of the coworking network keeps its own expectations beside its code.
+for _area in SPACES_AREAS:
+    EXPECTATIONS.update(_area.EXPECTATIONS)
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:

@@ -1,0 +1,152 @@
+"""Reads of the coworking network, filtered by what the user may see."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from lavorete.core.permissions import scope_access
+from lavorete.core.roles import ScopeKind
+from lavorete.spaces.calendar import OpeningCalendar
+from lavorete.spaces.models import (
+    Booking,
+    BookingStatus,
+    GrantStatus,
+    Membership,
+    Resource,
+    Space,
+    SpaceStatus,
+    TierGrant,
+)
+
+
+def spaces_for_user(user: Any, perm: str = "spaces.view_space") -> QuerySet[Space]:
+    """The spaces where `user` holds `perm` (directly, or through the managing organisation)."""
+    access = scope_access(user, perm)
+    qs = Space.objects.select_related("organisation", "municipality")
+    if access.everywhere:
+        return qs
+    return qs.filter(
+        Q(pk__in=access.of(ScopeKind.SPACE))
+        | Q(organisation_id__in=access.of(ScopeKind.ORGANISATION))
+    )
+
+
+def public_spaces(
+    *, theme: str = "", municipality: Any = None, resource_kind: str = "", q: str = ""
+) -> QuerySet[Space]:
+    """Spaces on the public network page, with optional filters."""
+    qs = (
+        Space.objects.filter(is_public=True)
+        .exclude(status=SpaceStatus.CLOSED)
+        .select_related("municipality__province", "organisation")
+        .prefetch_related(
+            Prefetch("resources", queryset=Resource.objects.filter(is_active=True)), "photos"
+        )
+    )
+    if theme:
+        qs = qs.filter(theme=theme)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if resource_kind:
+        qs = qs.filter(resources__kind=resource_kind, resources__is_active=True).distinct()
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(summary__icontains=q) | Q(municipality__name__icontains=q)
+        )
+    return qs.order_by("name")
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    free: int
+    total: int
+
+    @property
+    def is_free(self) -> bool:
+        return self.free > 0
+
+
+def availability(
+    resource: Resource, day: dt.date, *, step_minutes: int | None = None
+) -> list[Slot]:
+    """The day's slots of a resource inside opening hours, with how many units are free."""
+    calendar = OpeningCalendar.for_space(resource.space)
+    step = dt.timedelta(minutes=step_minutes or max(resource.slot_minutes, 30))
+    total = resource.units.filter(is_active=True).count()
+    intervals = calendar.intervals(day)
+    if not intervals or not total:
+        return []
+    bookings = list(
+        Booking.objects.filter(
+            resource=resource,
+            status=BookingStatus.ACTIVE,
+            starts_at__lt=intervals[-1][1],
+            ends_at__gt=intervals[0][0],
+        ).values_list("starts_at", "ends_at")
+    )
+    slots = []
+    for opens, closes in intervals:
+        start = opens
+        while start + step <= closes:
+            end = start + step
+            busy = sum(1 for s, e in bookings if s < end and e > start)
+            slots.append(Slot(start, end, max(0, total - busy), total))
+            start = end
+    return slots
+
+
+def member_bookings(
+    user: Any, *, upcoming: bool = True, now: dt.datetime | None = None
+) -> QuerySet[Booking]:
+    from lavorete.core.timeutils import now as utc_now
+
+    qs = Booking.objects.filter(member=user).select_related("resource", "space", "tier")
+    if upcoming:
+        return qs.filter(ends_at__gte=now or utc_now(), status=BookingStatus.ACTIVE).order_by(
+            "starts_at"
+        )
+    return qs.order_by("-starts_at")
+
+
+def member_memberships(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(member=user).select_related("plan__space", "tier_grant__tier")
+
+
+def member_tier_grants(user: Any) -> QuerySet[TierGrant]:
+    return TierGrant.objects.filter(member=user).select_related("tier__space")
+
+
+def space_bookings(space: Space, first: dt.date, last: dt.date) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(space=space, local_date__gte=first, local_date__lte=last)
+        .select_related("resource", "member", "unit")
+        .order_by("starts_at")
+    )
+
+
+def verification_queue(user: Any) -> QuerySet[TierGrant]:
+    """Tier requests waiting for the user: in the spaces they run or the programmes that fund them."""
+    access = scope_access(user, "spaces.verify_tier")
+    qs = TierGrant.objects.filter(status=GrantStatus.REQUESTED).select_related(
+        "tier__space", "member"
+    )
+    if access.everywhere:
+        return qs.order_by("requested_at")
+    return qs.filter(
+        Q(tier__space_id__in=access.of(ScopeKind.SPACE))
+        | Q(tier__space__organisation_id__in=access.of(ScopeKind.ORGANISATION))
+        | Q(tier__funder_programme_id__in=access.of(ScopeKind.PROGRAMME))
+    ).order_by("requested_at")
+
+
+def resource_counts(space: Space) -> dict[str, int]:
+    return dict(
+        space.resources.filter(is_active=True)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )

@@ -7,7 +7,11 @@ from typing import Any
 
 from lavorete.tests.matrix import LOGGED_IN, NO_KWARGS, PUBLIC, Kwargs, only  # noqa: F401
 
-EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {}
+MANAGERS = {"space_manager": 200, "coordinator": 200}
+
+EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
+    "spaces:space_list": (NO_KWARGS, only(MANAGERS)),
+}
 
 # (url name, kwargs factory, persona who submits or None for anonymous)
 FORMS: list[tuple[str, Any, str | None]] = []

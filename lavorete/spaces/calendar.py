@@ -27,7 +27,7 @@ def is_public_holiday(day: dt.date) -> bool:
 
 
 def aware(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime | None:
-    """The instant a wall clock in `zone` shows `time` on `day`, or None if it never does.
+    """The instant (in UTC) a wall clock in `zone` shows `time` on `day`, or None if it never does.
 
     On the day clocks go forward (last Sunday of March in Europe/Rome) 02:00-02:59
     doesn't exist; on the day they go back, 02:00-02:59 happens twice and the
@@ -37,7 +37,9 @@ def aware(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime | None:
     back = moment.astimezone(UTC).astimezone(zone)
     if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
         return None
-    return moment
+    # In UTC: Python compares and subtracts datetimes sharing one tzinfo by wall
+    # clock, which is wrong across a daylight-saving change.
+    return moment.astimezone(UTC)
 
 
 def aware_end(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime | None:
@@ -93,6 +95,8 @@ class OpeningCalendar:
             # An edge inside a skipped hour moves to the next existing minute.
             start = start or _next_existing(day, opens, self.zone)
             end = end or _next_existing(day, closes, self.zone)
+            if closes == dt.time(23, 59):  # open until midnight
+                end = end + dt.timedelta(minutes=1)
             if start < end:
                 result.append((start, end))
         return result

@@ -855,6 +855,7 @@ def quote(
 ) -> Quote:
     """What a booking costs and who pays; with `lock`, the rows that bound it are locked."""
     day = start.astimezone(resource.space.zone).date()
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     minutes = int((end - start).total_seconds() // 60)
     hours = _hours(minutes)
     membership = covering_membership(member, resource, day)
@@ -976,6 +977,9 @@ def booking_create(
     if replay is not None:
         return replay
     now = now or utc_now()
+    if starts_at.tzinfo is not None and ends_at.tzinfo is not None:
+        # Work in UTC: datetimes sharing a tzinfo subtract by wall clock, wrong across DST.
+        starts_at, ends_at = starts_at.astimezone(dt.UTC), ends_at.astimezone(dt.UTC)
     resource = Resource.objects.select_related("space", "qualification").get(pk=resource.pk)
     calendar = OpeningCalendar.for_space(resource.space)
     errors = _slot_errors(resource, starts_at, ends_at, calendar, now)

@@ -4,7 +4,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from lavorete.core.permissions import scope_access
 from lavorete.core.roles import ScopeKind
@@ -12,9 +23,12 @@ from lavorete.spaces.calendar import OpeningCalendar
 from lavorete.spaces.models import (
     Booking,
     BookingStatus,
+    CheckIn,
     GrantStatus,
     Membership,
+    QualificationGrant,
     Resource,
+    SolidarityTier,
     Space,
     SpaceStatus,
     TierGrant,
@@ -149,4 +163,78 @@ def resource_counts(space: Space) -> dict[str, int]:
         .values_list("kind")
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
+    )
+
+
+# --- set-up pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpaceToday:
+    bookings: int
+    present: int
+    pending_requests: int
+
+
+def space_today(space: Space, day: dt.date) -> SpaceToday:
+    """A space's day at a glance: active bookings, people inside now, tier requests waiting."""
+    return SpaceToday(
+        bookings=Booking.objects.filter(
+            space=space, local_date=day, status=BookingStatus.ACTIVE
+        ).count(),
+        present=CheckIn.objects.filter(space=space, checked_out_at__isnull=True).count(),
+        pending_requests=TierGrant.objects.filter(
+            tier__space=space, status=GrantStatus.REQUESTED
+        ).count(),
+    )
+
+
+def space_resources(space: Space) -> QuerySet[Resource]:
+    """A space's resources with `units_active`, the seats or units that can be booked."""
+    return (
+        space.resources.select_related("qualification")
+        .annotate(units_active=Count("units", filter=Q(units__is_active=True)))
+        .order_by("kind", "name")
+    )
+
+
+def space_tiers(space: Space, day: dt.date) -> QuerySet[SolidarityTier]:
+    """A space's solidarity tiers with `seats_held` on `day` and `hours_used` (subsidised)."""
+    hours = (
+        Booking.objects.filter(tier=OuterRef("pk"), status=BookingStatus.ACTIVE)
+        .values("tier")
+        .annotate(total=Sum("subsidised_hours"))
+        .values("total")
+    )
+    seats = (
+        TierGrant.objects.filter(
+            tier=OuterRef("pk"),
+            status=GrantStatus.VERIFIED,
+            valid_from__lte=day,
+            expires_on__gte=day,
+        )
+        .values("tier")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    decimal = DecimalField(max_digits=10, decimal_places=2)
+    return (
+        SolidarityTier.objects.filter(space=space)
+        .select_related("funder_organisation", "funder_programme")
+        .annotate(
+            seats_held=Coalesce(Subquery(seats), Value(0)),
+            hours_used=Coalesce(
+                Subquery(hours, output_field=decimal), Value(0), output_field=decimal
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def qualification_holders(qualification: Any) -> QuerySet[QualificationGrant]:
+    """Everybody granted a qualification, newest first (revoked and expired included)."""
+    return (
+        QualificationGrant.objects.filter(qualification=qualification)
+        .select_related("member", "granted_by")
+        .order_by("-granted_on", "-pk")
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -28,6 +29,7 @@ from lavorete.spaces.models import (
     Membership,
     QualificationGrant,
     Resource,
+    ServiceHours,
     SolidarityTier,
     Space,
     SpaceStatus,
@@ -237,4 +239,164 @@ def qualification_holders(qualification: Any) -> QuerySet[QualificationGrant]:
         QualificationGrant.objects.filter(qualification=qualification)
         .select_related("member", "granted_by")
         .order_by("-granted_on", "-pk")
+    )
+
+
+# --- running a space: members and front desk --------------------------------------
+
+
+def space_members(
+    space: Space, *, query: str = "", plan: Any = None, today: dt.date | None = None
+) -> QuerySet[Any]:
+    """People with a membership, a booking, a tier request or a check-in at the space.
+
+    `plan` keeps those holding that plan today or from a later day; `query` matches
+    name or e-mail.
+    """
+    from django.contrib.auth import get_user_model
+
+    related = (
+        Q(pk__in=Membership.objects.filter(plan__space=space).values("member_id"))
+        | Q(pk__in=Booking.objects.filter(space=space).values("member_id"))
+        | Q(pk__in=TierGrant.objects.filter(tier__space=space).values("member_id"))
+        | Q(pk__in=CheckIn.objects.filter(space=space, member__isnull=False).values("member_id"))
+    )
+    qs = get_user_model().objects.filter(related)
+    if query:
+        qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if plan is not None:
+        day = today or dt.datetime.now(tz=space.zone).date()
+        holding = Membership.objects.filter(plan=plan).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+        qs = qs.filter(pk__in=holding.values("member_id"))
+    return qs.order_by("full_name", "email", "pk")
+
+
+def space_member(space: Space, user_pk: Any) -> Any:
+    """One person related to the space (see space_members), or None."""
+    try:
+        return space_members(space).filter(pk=int(user_pk)).first()
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A line of the member list: current plans, tiers and community-service hours."""
+
+    member: Any
+    memberships: list[Membership]
+    tier_grants: list[TierGrant]
+    hours_owed: Decimal
+    hours_given: Decimal
+
+    @property
+    def hours_balance(self) -> Decimal:
+        return self.hours_owed - self.hours_given
+
+
+def member_rows(space: Space, members: list[Any], today: dt.date) -> list[MemberRow]:
+    """Plans, tiers and hours balances (as services.service_hours_balance) of a page of members.
+
+    Four queries whatever the number of members.
+    """
+    ids = [m.pk for m in members]
+    memberships: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.filter(member_id__in=ids, plan__space=space)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("plan")
+        .order_by("starts_on")
+    ):
+        memberships.setdefault(membership.member_id, []).append(membership)
+    grants: dict[int, list[TierGrant]] = {}
+    for grant in (
+        TierGrant.objects.filter(member_id__in=ids, tier__space=space)
+        .filter(
+            Q(status=GrantStatus.REQUESTED) | Q(status=GrantStatus.VERIFIED, expires_on__gte=today)
+        )
+        .select_related("tier")
+        .order_by("requested_at")
+    ):
+        grants.setdefault(grant.member_id, []).append(grant)
+    owed = dict(
+        Booking.objects.filter(member_id__in=ids, space=space, status=BookingStatus.ACTIVE)
+        .values_list("member_id")
+        .annotate(total=Sum("service_hours_owed"))
+        .values_list("member_id", "total")
+    )
+    given = dict(
+        ServiceHours.objects.filter(member_id__in=ids, space=space)
+        .values_list("member_id")
+        .annotate(total=Sum("hours"))
+        .values_list("member_id", "total")
+    )
+    zero = Decimal("0")
+    return [
+        MemberRow(
+            member=m,
+            memberships=memberships.get(m.pk, []),
+            tier_grants=grants.get(m.pk, []),
+            hours_owed=owed.get(m.pk) or zero,
+            hours_given=given.get(m.pk) or zero,
+        )
+        for m in members
+    ]
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """Everything a space's staff see about one member there."""
+
+    memberships: QuerySet[Membership]
+    tier_grants: QuerySet[TierGrant]
+    qualifications: QuerySet[QualificationGrant]
+    bookings: QuerySet[Booking]
+    checkins: QuerySet[CheckIn]
+    service_hours: QuerySet[ServiceHours]
+
+
+def member_record(space: Space, member: Any, *, limit: int = 50) -> MemberRecord:
+    """A member's memberships (with charges), tiers, qualifications, latest bookings,
+    check-ins and community-service hours at the space."""
+    return MemberRecord(
+        memberships=Membership.objects.filter(member=member, plan__space=space)
+        .select_related("plan", "tier_grant__tier")
+        .prefetch_related("charges")
+        .order_by("-starts_on", "-pk"),
+        tier_grants=TierGrant.objects.filter(member=member, tier__space=space)
+        .select_related("tier")
+        .order_by("-requested_at"),
+        qualifications=QualificationGrant.objects.filter(
+            member=member, qualification__space=space
+        ).select_related("qualification"),
+        bookings=Booking.objects.filter(member=member, space=space)
+        .select_related("resource")
+        .order_by("-starts_at")[:limit],
+        checkins=CheckIn.objects.filter(member=member, space=space).order_by("-checked_in_at")[
+            :limit
+        ],
+        service_hours=ServiceHours.objects.filter(member=member, space=space)
+        .select_related("recorded_by")
+        .order_by("-day", "-pk")[:limit],
+    )
+
+
+def verified_tier_grants(space: Space, member: Any = None) -> QuerySet[TierGrant]:
+    """Verified tier grants of the space (optionally one member's), to attach to a membership."""
+    qs = TierGrant.objects.filter(tier__space=space, status=GrantStatus.VERIFIED).select_related(
+        "tier", "member"
+    )
+    if member is not None:
+        qs = qs.filter(member=member)
+    return qs.order_by("member__full_name", "member__email", "tier__name")
+
+
+def present_now(space: Space) -> QuerySet[CheckIn]:
+    """Who is in the space now: open check-ins of members and guests, first in first."""
+    return (
+        CheckIn.objects.filter(space=space, checked_out_at__isnull=True)
+        .select_related("member", "host")
+        .order_by("checked_in_at", "pk")
     )

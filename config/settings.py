@@ -5,8 +5,8 @@ set. Production sets at least DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and
 DATABASE_URL; docs/en/configuration.md lists every variable.
 """
 
-from datetime import timedelta
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ

@@ -953,6 +953,27 @@ def _check_member_may_book(member: Any, resource: Resource, day: dt.date) -> lis
     return errors
 
 
+def booking_problems(
+    *,
+    member: Any,
+    resource: Resource,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """Why booking_create would refuse this slot now (empty if it wouldn't); writes nothing."""
+    resource = Resource.objects.select_related("space", "qualification").get(pk=resource.pk)
+    calendar = OpeningCalendar.for_space(resource.space)
+    errors = _slot_errors(resource, starts_at, ends_at, calendar, now or utc_now())
+    if not errors:
+        errors = _check_member_may_book(
+            member, resource, starts_at.astimezone(calendar.zone).date()
+        )
+    if not errors and not _free_units(resource, starts_at, ends_at):
+        errors = [_taken_message(resource)]
+    return errors
+
+
 def booking_create(
     *,
     actor: Any,

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from lavorete.api import spaces
 from lavorete.api.schemas import (
     ErrorOut,
     MeOut,
@@ -158,3 +159,5 @@ def get_organisation(request: HttpRequest, org_id: int) -> Any:
 
 api.add_router("/v1", public)
 api.add_router("/v1", private)
+api.add_router("/v1", spaces.public)
+api.add_router("/v1", spaces.member)

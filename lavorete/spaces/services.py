@@ -938,6 +938,7 @@ def _replay(
         raise ValidationError(
             _("This request key was already used for a different booking."), code="idempotency"
         )
+    existing.replayed = True  # type: ignore[attr-defined]  # the API answers a replay with 200
     return existing
 
 

@@ -170,6 +170,20 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
             "coordinator": 200,
         },
     ),
+    # API: coworking (lavorete/api/spaces.py); writes are POST-only, so GET is 405.
+    "api-1.0.0:csrf_token": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:list_spaces": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:get_space": (lambda o: {"slug": o["space"].slug}, PUBLIC),
+    "api-1.0.0:resource_availability": (
+        lambda o: {"slug": o["space"].slug, "resource_id": o["room"].pk},
+        dict.fromkeys(PERSONAS, 422),  # public; without ?date= it says which date to give
+    ),
+    "api-1.0.0:create_booking": (NO_KWARGS, dict.fromkeys(PERSONAS, 405)),
+    "api-1.0.0:my_bookings": (NO_KWARGS, {**PUBLIC, "anonymous": 401}),
+    "api-1.0.0:cancel_booking": (
+        lambda o: {"booking_id": o["booking"].pk},
+        dict.fromkeys(PERSONAS, 405),
+    ),
 }
 
 # Groups of third-party URLs: a name prefix, and one representative probe each.

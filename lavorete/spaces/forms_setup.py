@@ -147,6 +147,29 @@ class SpaceForm(_ModelFieldsForm):
         self.fields["postcode"].widget.attrs.setdefault("inputmode", "numeric")
         self.fields["target_occupancy"].widget.attrs.setdefault("inputmode", "decimal")
 
+    SECTIONS = (
+        (
+            _("The space"),
+            ("organisation", "name", "slug", "status", "theme", "summary", "description"),
+        ),
+        (
+            _("Where and how to reach it"),
+            ("municipality", "address", "postcode", "email", "phone", "accessibility"),
+        ),
+        (_("Opening"), ("time_zone", "is_public", "closed_on_public_holidays")),
+        (
+            _("Occupancy target"),
+            ("opened_on", "setup_months", "rampup_months", "target_occupancy"),
+        ),
+    )
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields in titled groups, for the template."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.SECTIONS
+        ]
+
 
 class OpeningHoursForm(forms.Form):
     """The week's opening hours: up to two intervals a day; empty is closed."""

@@ -15,6 +15,9 @@ from lavorete.core.views import describe_grants
 from lavorete.network.selectors import public_partners, public_programme, public_programmes
 from lavorete.portal.forms import FeedbackForm
 from lavorete.portal.services import feedback_submit
+from lavorete.spaces.selectors import public_spaces
+
+HOME_SPACES = 6
 
 
 class HomeView(TemplateView):
@@ -23,8 +26,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         programmes = list(public_programmes())
         municipalities = {m.pk for p in programmes for m in p.municipalities.all()}
+        spaces = public_spaces()
         return super().get_context_data(
             programmes=programmes,
+            spaces=list(spaces[:HOME_SPACES]),
+            space_count=spaces.count(),
             partner_count=public_partners().count(),
             municipality_count=len(municipalities),
             **kwargs,

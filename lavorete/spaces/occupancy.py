@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lavorete.spaces.calendar import OpeningCalendar, is_public_holiday, month_end
@@ -89,6 +90,14 @@ def periods(first: dt.date, last: dt.date, granularity: str) -> list[tuple[dt.da
         result.append((max(start, first), min(end, last)))
         start = end + dt.timedelta(days=1)
     return result
+
+
+def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """From the first day of the month eleven months ago to today: the reports' default range."""
+    start = today.replace(day=1)
+    for _month in range(11):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    return start, today
 
 
 def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -587,8 +596,6 @@ def network_report(
 
 def period_label(first: dt.date, last: dt.date, granularity: str, *, short: bool = False) -> str:
     """How a period reads in tables ("novembre 2026", "3/11/26 to 9/11/26") and on the axis."""
-    from django.utils.formats import date_format
-
     if granularity == Granularity.MONTH:
         return date_format(first, "M y" if short else "YEAR_MONTH_FORMAT")
     if short or first == last:
@@ -627,6 +634,16 @@ class Chart:
     def latest(self) -> Line | None:
         """The last period that had anything open, for the chart's description."""
         return next((line for line in reversed(self.lines) if line.capacity_minutes), None)
+
+    @property
+    def latest_label(self) -> str:
+        latest = self.latest
+        return "" if latest is None else period_label(latest.first, latest.last, self.granularity)
+
+    @property
+    def rows(self) -> list[tuple[str, Line]]:
+        """Each period's label and figures, for the table beside the chart."""
+        return [(bar.label, line) for bar, line in zip(self.bars, self.lines, strict=True)]
 
 
 CHART_WIDTH, CHART_HEIGHT = 720, 280

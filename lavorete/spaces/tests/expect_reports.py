@@ -18,7 +18,9 @@ def _space(objs: dict[str, Any]) -> dict[str, Any]:
 
 EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "spaces:occupancy_network": (NO_KWARGS, STAFF),
+    "spaces:occupancy_network_export": (lambda o: {"fmt": "csv"}, STAFF),
     "spaces:occupancy": (_space, STAFF),
+    "spaces:occupancy_export": (lambda o: {**_space(o), "fmt": "xlsx"}, STAFF),
 }
 
 # (url name, kwargs factory, persona who submits or None for anonymous)

@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -216,3 +218,63 @@ def test_a_read_only_role_sees_but_can_not_change(client, monkeypatch, space, po
     assert client.get(reverse("spaces:resource_create", args=[space.pk])).status_code == 403
     assert AuditEntry.objects.count() == before
     assert Space.objects.get(pk=space.pk).name == "Cowo Pioltello"
+
+
+def _fill(space, first, last):
+    """Rows numbered first..last-1 of every list: qualifications with a holder, resources,
+    plans, tiers, closures."""
+    for i in range(first, last):
+        qualification = services.qualification_create(actor=None, space=space, name=f"Corso {i}")
+        member = make_user(f"titolare{i}@example.org", f"Titolare {i}")
+        services.qualification_grant(actor=None, qualification=qualification, member=member)
+        services.resource_create(
+            actor=None,
+            space=space,
+            kind="equipment",
+            name=f"Macchina {i}",
+            qualification=qualification,
+        )
+        services.plan_create(
+            actor=None,
+            space=space,
+            name=f"Piano {i}",
+            kind="day_pass",
+            period="day",
+            price=Decimal("5"),
+            covers=["equipment"],
+        )
+        services.tier_create(
+            actor=None, space=space, name=f"Fascia {i}", categories=["student"], discount_percent=20
+        )
+        services.closure_add(
+            actor=None,
+            space=space,
+            starts_on=dt.date(2030, 1, 1 + i),
+            ends_on=dt.date(2030, 1, 1 + i),
+            reason=f"Chiuso {i}",
+        )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "spaces:space_detail",
+        "spaces:resource_list",
+        "spaces:qualification_list",
+        "spaces:plan_list",
+        "spaces:tier_list",
+        "spaces:closure_list",
+        "spaces:photo_list",
+    ],
+)
+def test_pages_run_as_many_queries_for_one_row_as_for_five(client, coordinator, space, name):
+    client.force_login(coordinator)
+    page = reverse(name, args=[space.pk])
+    _fill(space, 0, 1)
+    client.get(page)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(page).status_code == 200
+    _fill(space, 1, 5)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(page).status_code == 200
+    assert len(five) == len(one), [q["sql"] for q in five.captured_queries]

@@ -1417,5 +1417,7 @@ def kiosk_token_rotate(*, actor: Any, space: Space) -> Space:
 
 
 def _display(user: Any) -> str:
-    full = f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}".strip()
+    full = getattr(user, "full_name", "") or (
+        f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}".strip()
+    )
     return full or getattr(user, "email", "")

@@ -273,7 +273,7 @@ def parse_week(value: Any, today: dt.date) -> dt.date:
     if isinstance(value, str):
         try:
             day = check_year(dt.date.fromisoformat(value.strip()[:10]))
-        except ValueError:
+        except (ValueError, ValidationError):
             day = today
     return day - dt.timedelta(days=day.weekday())
 

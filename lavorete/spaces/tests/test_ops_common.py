@@ -96,5 +96,5 @@ def soon() -> dt.date:
 
 def form_errors(response: Any, form: str = "form") -> str:
     """Every error message of the page's form, as plain text."""
-    errors = response.context[form].errors
-    return " ".join(message for messages in errors.values() for message in messages)
+    errors = response.context[form].errors.as_data()
+    return " ".join(m for field in errors.values() for error in field for m in error.messages)

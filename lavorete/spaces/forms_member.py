@@ -226,6 +226,8 @@ class ConfirmForm(SlotForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its hidden inputs sit on the page beside the visible ones: ids must differ.
+        kwargs.setdefault("auto_id", "confirm_%s")
         super().__init__(*args, **kwargs)
         for name in ("resource", "day", "start", "end", "repeat", "until", "exceptions"):
             self.fields[name].widget = forms.HiddenInput()

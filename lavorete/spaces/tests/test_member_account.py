@@ -18,7 +18,7 @@ from lavorete.spaces.models import (
     Member,
     TierGrant,
 )
-from lavorete.spaces.tests.member_helpers import open_weekday, text
+from lavorete.spaces.tests.test_member_helpers import open_weekday, text
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from lavorete.conftest import make_user
 from lavorete.spaces import services
 from lavorete.spaces.models import Booking, BookingSeries, BookingStatus
-from lavorete.spaces.tests.member_helpers import hidden_inputs, open_weekday, text
+from lavorete.spaces.tests.test_member_helpers import hidden_inputs, open_weekday, text
 from lavorete.territory.models import Municipality
 
 

@@ -13,7 +13,7 @@ from lavorete.core.models import RoleAssignment
 from lavorete.core.services import role_revoke
 from lavorete.spaces import services
 from lavorete.spaces.models import CheckIn
-from lavorete.spaces.tests.member_helpers import open_weekday, text
+from lavorete.spaces.tests.test_member_helpers import open_weekday, text
 from lavorete.spaces.views_member import member_card
 
 

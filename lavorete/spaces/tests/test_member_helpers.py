@@ -1,4 +1,4 @@
-"""Helpers shared by the members' page tests: future days the test space is open, page text."""
+"""Helpers shared by the members' page tests (no tests here): future open days, page text."""
 
 import datetime as dt
 import re

@@ -326,8 +326,8 @@ class ManagerBookingForm(forms.Form):
         label=_("Resource"), queryset=Resource.objects.none(), widget=_select()
     )
     day = DayField(label=_("Day"))
-    start = ClockField(label=_("From"))
-    end = ClockField(label=_("To"))
+    start = ClockField(label=_("Start time"))
+    end = ClockField(label=_("End time"))
     frequency = forms.ChoiceField(
         label=_("Repeat"),
         required=False,

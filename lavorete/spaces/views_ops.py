@@ -97,6 +97,15 @@ def log_read(request: HttpRequest, subjects: Iterable[Model], fields: list[str])
         )
 
 
+def evidence_filename(grant: TierGrant) -> str:
+    """The name the member gave the document, without the random prefix of its storage path."""
+    name = os.path.basename(grant.evidence.name or "")
+    prefix, _sep, rest = name.partition("-")
+    if rest and len(prefix) == 16 and all(c in "0123456789abcdef" for c in prefix):
+        return rest
+    return name
+
+
 def space_today(space: Space) -> dt.date:
     return utc_now().astimezone(space.zone).date()
 
@@ -363,7 +372,7 @@ class TierGrantMixin(ObjectMixin):
             .filter(pk=grant.tier_id)
             .select_related("space")
             .first(),
-            "evidence_name": os.path.basename(grant.evidence.name or ""),
+            "evidence_name": evidence_filename(grant),
         }
 
 
@@ -451,9 +460,7 @@ class TierEvidenceView(BackofficeMixin, TierGrantMixin, View):
         except FileNotFoundError as exc:
             raise Http404 from exc
         log_read(request, [self.grant], ["evidence"])
-        response = FileResponse(
-            handle, as_attachment=True, filename=os.path.basename(evidence.name or "")
-        )
+        response = FileResponse(handle, as_attachment=True, filename=evidence_filename(self.grant))
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -511,6 +518,7 @@ class ManagerBookingCreateView(SpaceFormView):
         initial: dict[str, Any] = {
             "idempotency_key": uuid.uuid4().hex,
             "day": space_today(self.space),
+            "member": self.request.GET.get("member", "")[:254],
         }
         resource = self.request.GET.get("resource", "")
         if resource.isdigit():

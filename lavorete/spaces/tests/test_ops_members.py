@@ -315,6 +315,7 @@ def test_a_membership_with_the_members_verified_tier(
     page = client.get(url, {"member": person.email})
     assert list(page.context["form"].fields["tier_grant"].queryset) == [grant]
     # Someone else's tier is refused.
+    assert grant.valid_from is not None
     start = grant.valid_from.isoformat()
     response = client.post(
         url, {"member": someone.email, "plan": plan.pk, "starts_on": start, "tier_grant": grant.pk}

@@ -204,7 +204,7 @@ def test_the_evidence_download_is_checked_and_logged(
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
-        assert "isee.pdf" in response["Content-Disposition"]
+        assert response["Content-Disposition"] == 'attachment; filename="isee.pdf"'
         assert response["Cache-Control"] == "private, no-store"
         assert b"".join(response.streaming_content) == PDF
         assert PersonalDataAccess.objects.filter(

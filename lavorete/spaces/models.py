@@ -237,8 +237,8 @@ class Space(models.Model):
 
     def target_on(self, day: dt.date) -> Decimal:
         """The occupancy target (%) on `day`: 0 in set-up, a linear ramp, then the target."""
-        months = (day.year - self.opened_on.year) * 12 + (day.month - self.opened_on.month)
-        months += Decimal(day.day - 1) / Decimal(31) - Decimal(self.opened_on.day - 1) / Decimal(31)
+        whole = (day.year - self.opened_on.year) * 12 + (day.month - self.opened_on.month)
+        months = Decimal(whole) + (Decimal(day.day) - Decimal(self.opened_on.day)) / Decimal(31)
         if months < self.setup_months:
             return Decimal("0")
         if self.rampup_months and months < self.setup_months + self.rampup_months:

@@ -197,7 +197,7 @@ def space_create(*, actor: Any, **fields: Any) -> Space:
 
 def space_update(*, actor: Any, space: Space, **fields: Any) -> Space:
     with transaction.atomic():
-        return _update(actor, Space, space.pk, "space.update", SPACE_FIELDS, fields)  # type: ignore[no-any-return]
+        return _update(actor, Space, space.pk, "space.update", SPACE_FIELDS, fields)
 
 
 def opening_hours_set(
@@ -276,7 +276,8 @@ def photo_remove(*, actor: Any, photo: SpacePhoto) -> None:
             changes={"photo": [photo.alt_text, None]},
         )
         photo.delete()
-        transaction.on_commit(lambda: photo.image.storage.delete(name))
+        if name:
+            transaction.on_commit(lambda: photo.image.storage.delete(name))
 
 
 # --- resources and qualifications ------------------------------------------------
@@ -334,7 +335,8 @@ def resource_update(*, actor: Any, resource: Resource, **fields: Any) -> Resourc
 
 
 def _check_qualification_space(resource: Resource) -> None:
-    if resource.qualification_id and resource.qualification.space_id != resource.space_id:
+    qualification = resource.qualification
+    if qualification is not None and qualification.space_id != resource.space_id:
         raise ValidationError({"qualification": _("Choose a qualification of this space.")})
 
 
@@ -414,7 +416,7 @@ def plan_create(*, actor: Any, space: Space, **fields: Any) -> Plan:
 
 def plan_update(*, actor: Any, plan: Plan, **fields: Any) -> Plan:
     with transaction.atomic():
-        return _update(actor, Plan, plan.pk, "plan.update", PLAN_FIELDS, fields)  # type: ignore[no-any-return]
+        return _update(actor, Plan, plan.pk, "plan.update", PLAN_FIELDS, fields)
 
 
 def tier_create(*, actor: Any, space: Space, **fields: Any) -> SolidarityTier:
@@ -428,7 +430,7 @@ def tier_create(*, actor: Any, space: Space, **fields: Any) -> SolidarityTier:
 
 def tier_update(*, actor: Any, tier: SolidarityTier, **fields: Any) -> SolidarityTier:
     with transaction.atomic():
-        return _update(actor, SolidarityTier, tier.pk, "tier.update", TIER_FIELDS, fields)  # type: ignore[no-any-return]
+        return _update(actor, SolidarityTier, tier.pk, "tier.update", TIER_FIELDS, fields)
 
 
 def tier_request(
@@ -949,7 +951,7 @@ def _check_member_may_book(member: Any, resource: Resource, day: dt.date) -> lis
     ):
         errors.append(
             _("Using %(name)s needs the qualification “%(qualification)s”, valid on that day.")
-            % {"name": resource.name, "qualification": resource.qualification.name}
+            % {"name": resource.name, "qualification": str(resource.qualification)}
         )
     return errors
 
@@ -1030,6 +1032,12 @@ def booking_create(
                     },
                 )
             return booking
+        except SlotTakenError:
+            # The slot may be held by the request this one repeats, committed just now.
+            replay = _replay(member, key, resource, starts_at, ends_at)
+            if replay is not None:
+                return replay
+            raise
         except IntegrityError:
             # Another request won the unit (or the key) at the same moment.
             replay = _replay(member, key, resource, starts_at, ends_at)

@@ -140,6 +140,7 @@ def test_my_plan_shows_memberships_charges_tiers_qualifications_and_hours(
     services.tier_verify(actor=operator, grant=grant, method="operator")
     grant.refresh_from_db()
     # From the first of next month, inside the tier's validity.
+    assert grant.valid_from is not None
     next_month = (grant.valid_from.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     services.membership_start(
         actor=None, member=member, plan=plan, starts_on=next_month, tier_grant=grant
@@ -209,7 +210,7 @@ def test_a_member_requests_a_tier_with_a_document(client, member, space, tier):
     grant = TierGrant.objects.get(member=member)
     assert grant.status == GrantStatus.REQUESTED
     assert grant.statement == "Senza lavoro dal 2025"
-    assert grant.evidence.name.endswith("did.pdf")
+    assert str(grant.evidence.name).endswith("did.pdf")
 
 
 @pytest.mark.parametrize(
@@ -287,3 +288,66 @@ def test_a_guest_name_is_required(client, member, space):
     response = client.post(reverse("spaces:guest_signin"), {"space": space.pk, "guest_name": " "})
     assert "This field is required." in text(response)
     assert CheckIn.objects.count() == 1
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_my_bookings_reads_a_fixed_number_of_queries(
+    client, member, space, pool, room, tier, operator
+):
+    book(member, pool, open_weekday(1))
+    book(member, room, dt.date(2025, 3, 3), now=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    url = reverse("spaces:my_bookings")
+    few = queries(client, url)
+    grant = services.tier_request(member=member, tier=tier, category="neet")
+    services.tier_verify(actor=operator, grant=grant, method="operator")
+    for weekday in (2, 3, 4):
+        book(member, pool, open_weekday(weekday))
+        book(
+            member,
+            room,
+            open_weekday(weekday, weeks_ahead=-90),
+            now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        )
+    assert queries(client, url) == few
+
+
+def test_my_plan_reads_a_fixed_number_of_queries(client, member, space, tier):
+    def add_plan_and_qualification(n: int) -> None:
+        plan = services.plan_create(
+            actor=None,
+            space=space,
+            name=f"Piano {n}",
+            kind="day_pass",
+            period="day",
+            price=Decimal("10.00"),
+            covers=["hot_desk_pool"],
+        )
+        services.membership_start(
+            actor=None, member=member, plan=plan, starts_on=dt.date(2026, 1, n + 1)
+        )
+        course = services.qualification_create(actor=None, space=space, name=f"Corso {n}")
+        services.qualification_grant(actor=None, qualification=course, member=member)
+
+    url = reverse("spaces:my_plan")
+    add_plan_and_qualification(0)
+    services.tier_request(member=member, tier=tier, category="neet")
+    queries(client, url)  # the card is made on the first visit
+    few = queries(client, url)
+    for n in range(1, 4):
+        add_plan_and_qualification(n)
+        tier_n = services.tier_create(
+            actor=None, space=space, name=f"Fascia {n}", categories=["neet"], discount_percent=50
+        )
+        services.tier_request(member=member, tier=tier_n, category="neet")
+    assert queries(client, url) == few

@@ -18,6 +18,7 @@ from lavorete.core.models import User
 from lavorete.core.roles import Role, Scope, ScopeKind
 from lavorete.core.services import mfa_totp_activate, role_grant, user_create
 from lavorete.demo.personas import DEMO_PASSWORD, PERSONAS
+from lavorete.demo.spaces_demo import build_spaces
 from lavorete.network.models import Agreement, Organisation, Programme, ProgrammePartner
 from lavorete.network.services import (
     agreement_create,
@@ -484,7 +485,7 @@ def build_agreements(ctx: DemoContext) -> None:
 # persona key -> (role, scope kind, organisation or programme key)
 PERSONA_ROLES: dict[str, tuple[str, str, str] | None] = {
     "coordinator": (Role.COORDINATOR, ScopeKind.NETWORK, ""),
-    "space_manager": (Role.SPACE_MANAGER, ScopeKind.ORGANISATION, "telaio"),
+    "space_manager": None,  # granted on one space by spaces_demo.build_spaces
     "operator": (Role.OPERATOR, ScopeKind.PROGRAMME, "cittadinanza-al-lavoro"),
     "evaluator": (Role.EVALUATOR, ScopeKind.PROGRAMME, "insieme-per-il-lavoro"),
     "company": (Role.ORGANISATION_REPRESENTATIVE, ScopeKind.ORGANISATION, "imballaggi"),
@@ -527,4 +528,5 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_programmes,
     build_agreements,
     build_personas,
+    build_spaces,
 ]

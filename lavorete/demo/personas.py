@@ -43,7 +43,7 @@ PERSONAS: list[Persona] = [
         "space_manager",
         "gestore.spazio@demo.example.org",
         "Marco Bonfanti",
-        _("Space manager (Cooperativa Sociale Il Telaio, Bergamo)"),
+        _("Space manager of the Il Telaio coworking, Bergamo"),
         staff=True,
     ),
     Persona(

@@ -142,6 +142,15 @@ def validate_photo(upload: object) -> None:
         raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="photo_type")
 
 
+# Fixed addresses under /spazi/ that a space's own address must not shadow.
+RESERVED_SLUGS = frozenset({"mie-prenotazioni", "il-mio-piano", "foto"})
+
+
+def validate_space_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This web address is reserved: choose another."), code="reserved")
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -162,7 +171,9 @@ class Space(models.Model):
         verbose_name=_("managing organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("web address"), max_length=80, unique=True, validators=[validate_space_slug]
+    )
     municipality = models.ForeignKey(
         "territory.Municipality",
         on_delete=models.PROTECT,

@@ -102,3 +102,18 @@ def test_removing_seats_in_use_is_refused(pool, person):
     assert pool.capacity == 3
     services.resource_update(actor=None, resource=pool, capacity=5)
     assert pool.units.filter(is_active=True).count() == 5
+
+
+def test_a_space_can_not_take_a_reserved_address(organisation, municipality):
+    with pytest.raises(ValidationError) as exc:
+        services.space_create(
+            actor=None,
+            organisation=organisation,
+            name="Il mio piano",
+            slug="il-mio-piano",
+            municipality=municipality,
+            address="Via Roma 1",
+            theme="digital",
+            opened_on=dt.date(2026, 1, 1),
+        )
+    assert "reserved" in " ".join(exc.value.messages)

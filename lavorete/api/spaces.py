@@ -23,7 +23,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from lavorete.api.schemas import ErrorOut
-from lavorete.core.money import CURRENCY
+from lavorete.core.money import CURRENCY, to_money
 from lavorete.core.timeutils import now as utc_now
 from lavorete.spaces import services
 from lavorete.spaces.calendar import OpeningCalendar
@@ -259,6 +259,10 @@ def _resource(resource: Resource) -> dict[str, Any]:
     }
 
 
+def _two_places(hours: Decimal) -> Decimal:
+    return Decimal(hours).quantize(Decimal("0.01"))
+
+
 def _booking(booking: Booking) -> dict[str, Any]:
     funder = booking.funder_programme or booking.funder_organisation
     return {
@@ -274,12 +278,13 @@ def _booking(booking: Booking) -> dict[str, Any]:
         "minutes": booking.minutes,
         "price": {
             "currency": CURRENCY,
-            "list_price": booking.list_price,
-            "member_amount": booking.member_amount,
-            "funder_amount": booking.funder_amount,
-            "plan_hours": booking.plan_hours,
-            "subsidised_hours": booking.subsidised_hours,
-            "service_hours_owed": booking.service_hours_owed,
+            # Quantized like the columns, so a fresh booking reads as it will when reloaded.
+            "list_price": to_money(booking.list_price),
+            "member_amount": to_money(booking.member_amount),
+            "funder_amount": to_money(booking.funder_amount),
+            "plan_hours": _two_places(booking.plan_hours),
+            "subsidised_hours": _two_places(booking.subsidised_hours),
+            "service_hours_owed": _two_places(booking.service_hours_owed),
             "tier": booking.tier.name if booking.tier else None,
             "funder": funder.name if funder else None,
         },
@@ -566,8 +571,9 @@ def create_booking(
         return 409, _problem(exc.messages, code="taken")
     except ValidationError as exc:
         return 422, _problem(exc.messages)
-    status = 200 if getattr(booking, "replayed", False) else 201
-    return status, _booking(_booking_queryset().get(pk=booking.pk))
+    if getattr(booking, "replayed", False):
+        return 200, _booking(_booking_queryset().get(pk=booking.pk))
+    return 201, _booking(booking)  # fresh from the service, its relations already loaded
 
 
 @member.get("/me/bookings", response=list[BookingOut], summary="My bookings")

@@ -384,10 +384,16 @@ def _slot(payload: BookingIn, resource: Resource) -> tuple[dt.datetime, dt.datet
 
 
 def _bookable_resource(pk: int) -> Resource | None:
-    """A resource of a space on the public network, or None."""
+    """A resource of a space on the public network, or None.
+
+    Only what the view needs (the space's time zone for local times): the
+    booking service loads the resource again, whole, inside its transaction.
+    """
     return (
-        Resource.objects.select_related("space", "qualification")
+        Resource.objects.select_related("space")
+        .only("id", "space__id", "space__time_zone")
         .filter(pk=pk, space__is_public=True)
+        .order_by()
         .first()
     )
 

@@ -7,10 +7,11 @@ resource). For each line:
 * booked minutes: the minutes of the active bookings, summed in SQL by space or
   resource and by period of `Booking.local_date` (the day in the space's own
   time zone), so the same query works on SQLite and PostgreSQL;
-* capacity minutes: for every day, the minutes the space is open (closures and,
-  where the space closes on them, Italian public holidays count 0;
-  daylight-saving days have their real length) times the active units of the
-  bookable resources (a pool of 3 seats counts 3);
+* capacity minutes: for every day from the start of the space's set-up, the
+  minutes the space is open (closures and, where the space closes on them,
+  Italian public holidays count 0; daylight-saving days have their real
+  length) times the active units of the bookable resources (a pool of 3 seats
+  counts 3);
 * occupancy %: booked over capacity, one decimal; none when nothing was open;
 * target %: the space's target curve (`Space.target_on`) averaged over the days
   the space is open in the period; gap = occupancy - target, from the rounded
@@ -271,8 +272,10 @@ def open_minutes_by_day(space: Space, first: dt.date, last: dt.date) -> dict[dt.
     """The minutes `space` is open on each day of [first, last] that it opens at all.
 
     Ordinary days take their weekday's minutes, computed once; closures,
-    public holidays and daylight-saving days ask the opening calendar.
+    public holidays and daylight-saving days ask the opening calendar. Before
+    its set-up started (`opened_on`) the space didn't exist: no capacity.
     """
+    first = max(first, space.opened_on)
     calendar = OpeningCalendar.for_space(space)
     weekly = _weekly_minutes(calendar)
     exceptional = set(_clock_change_days(space.time_zone, first, last))
@@ -688,7 +691,9 @@ def chart(lines: Sequence[Line], granularity: str) -> Chart:
         if line.target is None:
             pen_down = False
         else:
-            path.append(f"{'L' if pen_down else 'M'}{round(centre, 1)} {y_of(line.target)}")
+            # A step across the period's slot: the target is an average over the period.
+            left, right = round(centre - slot / 2, 1), round(centre + slot / 2, 1)
+            path.append(f"{'L' if pen_down else 'M'}{left} {y_of(line.target)} H{right}")
             pen_down = True
         if i % every == 0:
             x_labels.append(

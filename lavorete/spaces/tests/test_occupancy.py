@@ -130,6 +130,16 @@ def test_closures_holidays_and_weekends_have_no_capacity(office_space):
         assert dt.date.fromisoformat(closed) not in minutes
 
 
+def test_a_space_has_no_capacity_before_its_set_up_started(office_space, desks):
+    minutes = open_minutes_by_day(office_space, dt.date(2025, 12, 1), dt.date(2026, 1, 31))
+    assert min(minutes) == dt.date(2026, 1, 2)  # opened on New Year's Day, a holiday
+    report = occupancy_report([office_space], dt.date(2025, 12, 1), dt.date(2026, 1, 31))
+    december, january = report.lines
+    assert (december.capacity_minutes, december.target, december.occupancy) == (0, None, None)
+    assert january.capacity_minutes == len(minutes) * 540 * 2  # two seats
+    assert january.target == D("0.0")  # in set-up
+
+
 @pytest.fixture
 def round_the_clock(organisation, municipality):
     """Open every day round the clock (closing at 23:59 means midnight), holidays too."""

@@ -100,7 +100,7 @@ def resolve_filters(data: QueryDict, today: dt.date, *, with_breakdown: bool) ->
         problems.append(_("Some filters were not valid: the defaults are used instead."))
     first = cleaned.get("first") or default_first
     last = cleaned.get("last") or default_last
-    latest = today.replace(year=today.year + 2) if (today.month, today.day) != (2, 29) else today
+    latest = today + dt.timedelta(days=2 * 366)
     if first < EARLIEST or last > latest or last < first or (last - first).days >= MAX_DAYS:
         problems.append(
             _(

@@ -66,6 +66,7 @@ FUTURE_DAYS = 14
 TELAIO = "coworking-il-telaio"
 SONDRIO = "la-piastra-sondrio"
 SGB = "spazio-comune-valle-brembana"
+CINISELLO = "cowo-cinisello"
 
 Hours = list[tuple[list[int], str, str]]  # weekdays, opens, closes
 WEEKDAYS = [0, 1, 2, 3, 4]
@@ -274,7 +275,7 @@ SPACES: list[SpaceSpec] = [
         summer_closure=False,
     ),
     SpaceSpec(
-        "cowo-cinisello",
+        CINISELLO,
         "Cowo Cinisello – spazio giovani",
         "comune_cinisello",
         ("Cinisello Balsamo", "MI"),
@@ -410,7 +411,7 @@ TIERS: list[tuple[Any, ...]] = [
         "Postazioni scontate per le madri che rientrano al lavoro, negli orari del nido.",
     ),
     (
-        "cowo-cinisello",
+        CINISELLO,
         "Giovani HubOut",
         ["under_30", "neet"],
         100,
@@ -422,7 +423,7 @@ TIERS: list[tuple[Any, ...]] = [
         "Ore gratuite per i giovani del progetto HubOut.",
     ),
     (
-        "cowo-cinisello",
+        CINISELLO,
         "Cittadinanza al lavoro – disoccupati",
         ["unemployed"],
         100,
@@ -995,7 +996,17 @@ class _World:
         return rng.choice(open_tiers)
 
     def add_persona_member(self) -> None:
-        """The coworker persona: a monthly desk in San Giovanni Bianco and a tier request waiting."""
+        """The coworker persona: a monthly desk in San Giovanni Bianco and a tier request waiting;
+        the job seeker asks for the free seat her operator's programme pays for in Cinisello."""
+        seeker = self.ctx.users.get("job_seeker")
+        if seeker is not None:
+            (funded,) = (t for t in self.tiers[CINISELLO] if t.name.startswith("Cittadinanza"))
+            services.tier_request(
+                member=seeker,
+                tier=funded,
+                category="unemployed",
+                statement="Seguita dal progetto Cittadinanza al lavoro a Pioltello.",
+            )
         user = self.ctx.users.get("member")
         if user is None:
             return

@@ -31,6 +31,7 @@ from lavorete.spaces.models import (
     TierGrant,
 )
 from lavorete.spaces.occupancy import network_report, occupancy_report
+from lavorete.spaces.selectors import verification_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,11 @@ def test_the_personas_run_a_space_and_use_one(demo):
     assert Membership.objects.filter(member=coworker).exists()
     assert Booking.objects.filter(member=coworker, status=BookingStatus.ACTIVE).count() >= 10
     assert TierGrant.objects.filter(member=coworker, status=GrantStatus.REQUESTED).exists()
+    # The operator's programme pays for the seat the job seeker asks for: it's in their queue.
+    seeker = User.objects.get(email=persona("job_seeker").email)
+    operator = User.objects.get(email=persona("operator").email)
+    assert verification_queue(operator).filter(member=seeker).exists()
+    assert not verification_queue(manager).filter(member=seeker).exists()
 
 
 def test_running_the_demo_again_changes_nothing(demo):

@@ -943,16 +943,9 @@ class _World:
                     grant = None
             else:
                 grant = None
-        plan_key = {
-            "hot_desk": "hot_desk",
-            "fixed": "fixed",
-            "office": "office",
-            "rooms": "rooms",
-            "maker": "maker",
-        }.get(member.kind)
-        plan = self.plans[member.home].get(plan_key or "")
-        if member.kind == "network" and self.network_plan is not None:
-            plan = self.network_plan
+        # The plans are keyed by the kind of member who buys them; the network pass is one.
+        plans = self.plans[member.home]
+        plan = self.network_plan if member.kind == "network" else plans.get(member.kind)
         if plan is not None:
             own_grant = grant if grant is not None and plan.space_id == space.pk else None
             membership = services.membership_start(

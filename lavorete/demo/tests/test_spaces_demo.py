@@ -160,14 +160,16 @@ def test_the_year_of_bookings_is_one_the_service_could_have_written(demo):
 def test_allowances_and_caps_are_never_exceeded(demo):
     active = Booking.objects.filter(status=BookingStatus.ACTIVE)
     for membership in Membership.objects.filter(plan__included_hours__isnull=False):
-        used = defaultdict(Decimal)
+        used: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
         for b in active.filter(membership=membership):
             used[(b.local_date.year, b.local_date.month)] += b.plan_hours
         for (year, month), hours in used.items():
             allowance = services.allowance_hours(membership, dt.date(year, month, 1))
+            assert allowance is not None
             assert hours <= allowance
     for tier in SolidarityTier.objects.filter(cap_kind=CapKind.HOURS):
         taken = active.filter(tier=tier).aggregate(t=Sum("subsidised_hours"))["t"] or 0
+        assert tier.cap is not None
         assert taken <= tier.cap
 
 
@@ -220,6 +222,7 @@ def test_the_occupancy_report_over_the_demo_means_something(demo):
     first = today.replace(day=1) - dt.timedelta(days=330)
     report = network_report(Space.objects.all(), first.replace(day=1), today)
     assert report.total.booked_minutes > 0
+    assert report.total.occupancy is not None
     assert Decimal("20") < report.total.occupancy < Decimal("90")
     assert report.total.people > 100
     by_space = {line.space_name: line for line in report.keys}
@@ -241,5 +244,5 @@ def test_the_sondrio_coworking_ramps_up_towards_its_target(demo):
     assert targets[0] == 0 and targets[1] == 0  # set-up
     assert targets == sorted(targets) and targets[-1] > targets[2] > 0
     assert months[0].booked_minutes == 0
-    used = [line.occupancy for line in months[2:-1]]
+    used = [line.occupancy or Decimal(0) for line in months[2:-1]]
     assert used[-1] > used[0] * 2, used

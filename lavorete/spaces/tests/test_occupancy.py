@@ -309,6 +309,7 @@ def test_network_totals_add_minutes_and_weight_the_target_by_capacity(
     assert report.total.capacity_minutes == office.capacity_minutes + clock.capacity_minutes
     assert report.total.occupancy == percent_of(960 + 720, report.total.capacity_minutes)
     office_target = report.lines[0].target  # one month, so the line is the key
+    assert office_target is not None
     office_exact = sum(office_space.target_on(d) for d in open_days(office_space, *APRIL)) / D(19)
     weighted = (office_exact * office.capacity_minutes + 90 * clock.capacity_minutes) / (
         office.capacity_minutes + clock.capacity_minutes

@@ -386,6 +386,28 @@ def test_booking_needs_the_csrf_token(room, person):
     assert Booking.objects.count() == 1
 
 
+def test_over_https_a_client_also_names_the_site_it_comes_from(room, person):
+    """Django checks Origin (or else Referer) on HTTPS: a script must send one of them."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    token = client.get(f"{API}/csrf", secure=True).json()["csrf_token"]
+    body = json.dumps(book_body(room))
+    headers = {"X-CSRFToken": token}
+    refused = client.post(
+        f"{API}/bookings", body, content_type="application/json", secure=True, headers=headers
+    )
+    assert refused.status_code == 403
+    accepted = client.post(
+        f"{API}/bookings",
+        body,
+        content_type="application/json",
+        secure=True,
+        headers={**headers, "Origin": "https://testserver"},
+    )
+    assert accepted.status_code == 201
+    assert Booking.objects.count() == 1
+
+
 @pytest.fixture
 def private_room(other_space):
     return other_space.resources.get()

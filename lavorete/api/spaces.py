@@ -43,6 +43,7 @@ from lavorete.territory.models import Municipality
 
 # Instants far from today are refused before any arithmetic can overflow.
 MIN_YEAR, MAX_YEAR = 2000, 2200
+MAX_ROWS = 2**31
 
 # --- schemas ---------------------------------------------------------------------
 
@@ -219,7 +220,9 @@ class _Mapped:
         return self.count()
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        return [self.to_dict(item) for item in self.queryset[page]]
+        # ?offset=10**30 must not reach SQL, where it overflows a bigint.
+        start, stop = (min(n, MAX_ROWS) if n is not None else None for n in (page.start, page.stop))
+        return [self.to_dict(item) for item in self.queryset[start:stop]]
 
 
 def _problem(messages: list[str], code: str = "invalid") -> dict[str, Any]:

@@ -148,6 +148,24 @@ def test_the_space_list_takes_a_fixed_number_of_queries(client, space, pool, roo
     assert count_queries() == one
 
 
+@pytest.mark.parametrize(
+    "query", [{"offset": 10**30}, {"limit": 10**30}, {"offset": 2**63, "limit": 2**63}]
+)
+def test_huge_pages_are_empty_not_errors(member_client, space, room, person, query):
+    services.booking_create(
+        actor=person,
+        member=person,
+        resource=room,
+        starts_at=dt.datetime(2030, 3, 4, 9, tzinfo=ROME),
+        ends_at=dt.datetime(2030, 3, 4, 10, tzinfo=ROME),
+    )
+    for path in ("/spaces", "/me/bookings"):
+        response = member_client.get(f"{API}{path}", query)
+        assert response.status_code == 200
+        assert response.json()["count"] == 1
+        assert len(response.json()["items"]) == (0 if "offset" in query else 1)
+
+
 def test_a_space_shows_resources_hours_plans_and_tiers(client, space, pool, room, laser):
     services.plan_create(
         actor=None,

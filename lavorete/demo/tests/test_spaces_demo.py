@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -36,20 +35,6 @@ from lavorete.spaces.selectors import verification_queue
 pytestmark = pytest.mark.django_db
 
 SONDRIO = "la-piastra-sondrio"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, built once for this module inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("demo", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def test_the_coworking_network_of_the_seeds_is_there(demo):

@@ -386,6 +386,22 @@ def _slot(payload: BookingIn, resource: Resource) -> tuple[dt.datetime, dt.datet
     return services.local_slot(resource.space, day, start, end)
 
 
+def _no_nul(value: str) -> str:
+    """A filter without NUL characters, which PostgreSQL can't compare."""
+    return value.replace("\x00", "")
+
+
+def _refuse_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ValidationError(_("The request contains a null character, which isn't allowed."))
+
+
+def _public_space(slug: str) -> Space:
+    if "\x00" in slug:
+        raise Http404
+    return get_public_space(slug)
+
+
 def _bookable_resource(pk: int) -> Resource | None:
     """A resource of a space on the public network, or None.
 
@@ -423,14 +439,15 @@ def list_spaces(
 ) -> Any:
     found = None
     if municipality:
-        found = Municipality.objects.filter(istat_code=municipality.strip()[:6]).first()
+        code = _no_nul(municipality).strip()[:6]
+        found = Municipality.objects.filter(istat_code=code).first()
         if found is None:
             return []
     spaces = public_spaces(
         theme=theme or "",
         municipality=found,
         resource_kind=resource_kind or "",
-        q=q.strip()[:100],
+        q=_no_nul(q).strip()[:100],
     )
     return _Mapped(spaces, _space)
 
@@ -441,7 +458,7 @@ def list_spaces(
     summary="One space: resources, opening hours, plans and solidarity tiers",
 )
 def get_space(request: HttpRequest, slug: str) -> Any:
-    space = get_public_space(slug)
+    space = _public_space(slug)
     today = utc_now().astimezone(space.zone).date()
     space = (
         Space.objects.select_related("organisation", "municipality__province")
@@ -512,7 +529,7 @@ def resource_availability(
     resource_id: int,
     date: str = Query("", description="The day in the space's time zone, YYYY-MM-DD."),
 ) -> Any:
-    space = get_public_space(slug)
+    space = _public_space(slug)
     resource = (
         Resource.objects.select_related("space", "qualification")
         .filter(pk=resource_id, space=space, is_active=True)
@@ -567,6 +584,7 @@ def create_booking(
     if resource is None:
         return 422, _problem([_("There is no such resource on the network.")])
     try:
+        _refuse_nul(idempotency_key)
         starts_at, ends_at = _slot(payload, resource)
         booking = services.booking_create(
             actor=user,
@@ -602,10 +620,10 @@ def my_bookings(request: HttpRequest, upcoming: bool = True) -> Any:
 )
 def cancel_booking(request: HttpRequest, booking_id: int, payload: CancelIn | None = None) -> Any:
     booking = get_own_booking(request.user, booking_id)
+    reason = payload.reason if payload else ""
     try:
-        services.booking_cancel(
-            actor=request.user, booking=booking, reason=payload.reason if payload else ""
-        )
+        _refuse_nul(reason)
+        services.booking_cancel(actor=request.user, booking=booking, reason=reason)
     except ValidationError as exc:
         return 422, _problem(exc.messages)
     return _booking(_booking_queryset().get(pk=booking.pk))

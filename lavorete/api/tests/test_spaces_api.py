@@ -520,6 +520,30 @@ def test_bad_booking_requests_are_refused_with_a_message(member_client, room, pr
     assert not Booking.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/spaces?q=a%00b", 200),
+        ("/spaces?municipality=01%0075", 200),
+        ("/spaces/cowo%00pioltello", 404),
+        ("/spaces/cowo%00pioltello/resources/1/availability?date=2030-03-04", 404),
+    ],
+)
+def test_null_characters_in_reads_are_not_server_errors(client, space, path, status):
+    assert client.get(f"{API}{path}").status_code == status
+
+
+def test_null_characters_in_writes_are_refused(member_client, room):
+    refused = post(member_client, "/bookings", book_body(room), **{"Idempotency-Key": "a\x00b"})
+    assert refused.status_code == 422
+    assert "null character" in refused.json()["detail"]
+    assert not Booking.objects.exists()
+    booking_id = post(member_client, "/bookings", book_body(room)).json()["id"]
+    response = post(member_client, f"/bookings/{booking_id}/cancel", {"reason": "a\x00b"})
+    assert response.status_code == 422
+    assert Booking.objects.get().status == BookingStatus.ACTIVE
+
+
 def test_malformed_json_is_refused(member_client, room):
     response = member_client.post(
         f"{API}/bookings", data="{not json", content_type="application/json"

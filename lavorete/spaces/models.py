@@ -565,7 +565,7 @@ class SolidarityTier(models.Model):
     discount_percent = models.PositiveSmallIntegerField(
         _("discount (%)"),
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("100% is a free seat."),
+        help_text=_("A discount of 100 percent is a free seat."),
     )
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months) after verification"),

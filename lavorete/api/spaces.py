@@ -3,7 +3,8 @@
 Public endpoints show what the public pages show. Booking endpoints use the
 session (like every authenticated endpoint): a POST also needs the CSRF token,
 sent back in the X-CSRFToken header — `GET /api/v1/csrf` hands one out and sets
-its cookie. Writes go through `lavorete.spaces.services`, so the API refuses
+its cookie; over HTTPS Django also wants an Origin (or Referer) header naming
+the site, as a browser sends. Writes go through `lavorete.spaces.services`, so the API refuses
 exactly what the pages refuse: a slot someone else holds is 409 with
 `"code": "taken"`, anything else wrong with a request is 422 with every message.
 """

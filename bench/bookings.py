@@ -15,7 +15,8 @@
 
 Prints one JSON line; when PostgreSQL is unreachable, a line with "skipped"
 and the reason. Knobs: BENCH_CLIENTS (16), BENCH_SECONDS (20), BENCH_ATTEMPTS
-(0: no limit), BENCH_WORKERS (cores) and BENCH_THREADS (8) of gunicorn, BENCH_KEEP_DB=1.
+(0: no limit), BENCH_WORKERS (cores) and BENCH_THREADS (8) of gunicorn, BENCH_KEEP_DB=1,
+BENCH_PREPARED=false (PostgreSQL prepared statements off).
 """
 
 import datetime as dt
@@ -123,6 +124,7 @@ def _environment(url: str, workdir: str) -> dict[str, str]:
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
         # 409 answers are logged as warnings by django.request: not what is measured.
         "LOG_LEVEL": "ERROR",
+        "DATABASE_PREPARED_STATEMENTS": os.environ.get("BENCH_PREPARED", "true"),
     }
 
 
@@ -266,7 +268,7 @@ def _start_gunicorn(env: dict[str, str], workdir: str) -> tuple[subprocess.Popen
                 "--bind=127.0.0.1:0",
                 f"--workers={workers}",
                 f"--threads={threads}",
-                "--worker-class=gthread",
+                f"--worker-class={os.environ.get('BENCH_WORKER_CLASS', 'gthread')}",
                 "--timeout=120",
                 "--keep-alive=60",
             ],

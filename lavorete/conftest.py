@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.core.management import call_command
 
 from lavorete.core.models import User
@@ -38,6 +39,8 @@ def _test_settings(settings: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AXES_ENABLED = True
+    # Cached values (a space's calendar) must not outlive the test that made them.
+    cache.clear()
     # Hashing cost is not under test; a fast hasher keeps persona set-up quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

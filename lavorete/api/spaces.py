@@ -40,6 +40,7 @@ from lavorete.spaces.models import (
 )
 from lavorete.spaces.permissions import get_own_booking, get_public_space
 from lavorete.spaces.selectors import availability, member_bookings, public_spaces
+from lavorete.spaces.services import BOOKING_SPACE_FIELDS
 from lavorete.territory.models import Municipality
 
 # Instants far from today are refused before any arithmetic can overflow.
@@ -403,19 +404,26 @@ def _public_space(slug: str) -> Space:
     return get_public_space(slug)
 
 
+_RESOURCE_FIELDS = [f.name for f in Resource._meta.concrete_fields]
+
+
 def _bookable_resource(pk: int) -> Resource | None:
     """A resource of a space on the public network, or None.
 
-    Only what the view needs (the space's time zone for local times): the
-    booking service loads the resource again, whole, inside its transaction.
+    Loaded whole with its space: the booking service uses it as it is instead
+    of loading it again (it loads the qualification only for equipment that
+    needs one).
     """
-    return (
-        Resource.objects.select_related("space")
-        .only("id", "space__id", "space__time_zone")
-        .filter(pk=pk, space__is_public=True)
-        .order_by()
-        .first()
-    )
+    if not 0 < pk < 2**63:  # beyond a bigint: no such row, and no database error
+        return None
+    try:
+        return (
+            Resource.objects.select_related("space")
+            .only(*_RESOURCE_FIELDS, *(f"space__{name}" for name in BOOKING_SPACE_FIELDS))
+            .get(pk=pk, space__is_public=True)
+        )
+    except Resource.DoesNotExist:
+        return None
 
 
 # --- public ----------------------------------------------------------------------

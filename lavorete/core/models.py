@@ -40,6 +40,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("technical administrator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the user's roles last changed: the version of their cached role grants.
+    roles_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -16,6 +17,7 @@ from django.http import Http404
 from lavorete.core.roles import NETWORK_SCOPE, ROLE_PERMISSIONS, STAFF_ROLES, Scope
 
 _GRANTS_CACHE = "_lavorete_grants"
+GRANTS_CACHE_SECONDS = 300
 
 
 class Scoped(Protocol):
@@ -28,18 +30,28 @@ class Grant:
     scope: Scope
 
 
+def _grants_key(user: Any) -> str:
+    changed = getattr(user, "roles_changed_at", None)
+    return f"lavorete:grants:{user.pk}:{changed.timestamp() if changed else 0}"
+
+
 def grants_for(user: Any) -> frozenset[Grant]:
-    """The user's role grants, read once per user object."""
+    """The user's role grants, read once per user object.
+
+    Also kept in the cache under the version the user row carries
+    (`roles_changed_at`, moved by every grant and revocation), so a request
+    reads them without a query and never sees an outdated set.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, _GRANTS_CACHE, None)
     if cached is None:
-        cached = frozenset(
-            Grant(role, Scope(kind, scope_id))
-            for role, kind, scope_id in user.role_assignments.values_list(
-                "role", "scope_kind", "scope_id"
-            )
-        )
+        key = _grants_key(user)
+        rows = cache.get(key)
+        if rows is None:
+            rows = list(user.role_assignments.values_list("role", "scope_kind", "scope_id"))
+            cache.set(key, rows, GRANTS_CACHE_SECONDS)
+        cached = frozenset(Grant(role, Scope(kind, scope_id)) for role, kind, scope_id in rows)
         setattr(user, _GRANTS_CACHE, cached)
     return cached
 

@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lavorete.core.audit import audit_record
@@ -33,6 +34,12 @@ def user_create(
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
         audit_record(actor=actor, action="user.create", target=user, changes={"email": email})
     return user
+
+
+def _roles_changed(user: User) -> None:
+    """A new version of the user's grants: cached copies of the old one stop being read."""
+    user.roles_changed_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(roles_changed_at=user.roles_changed_at)
 
 
 def role_grant(*, actor: Any, user: User, role: str, scope: Scope) -> RoleAssignment:
@@ -66,6 +73,7 @@ def role_grant(*, actor: Any, user: User, role: str, scope: Scope) -> RoleAssign
             target=user,
             changes={"role": role, "scope": f"{scope.kind}:{scope.id}"},
         )
+        _roles_changed(user)
     forget_grants(user)
     return assignment
 
@@ -84,6 +92,7 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
             },
         )
         assignment.delete()
+        _roles_changed(user)
     forget_grants(user)
 
 

@@ -12,8 +12,23 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.core.cache import cache
 
 UTC = dt.UTC
+CACHE_SECONDS = 60
+
+
+def _cache_key(space: object) -> str:
+    return "spaces:calendar:%s:%s:%s" % (  # noqa: UP031
+        space.pk,  # type: ignore[attr-defined]
+        space.time_zone,  # type: ignore[attr-defined]
+        int(space.closed_on_public_holidays),  # type: ignore[attr-defined]
+    )
+
+
+def forget_calendar(space: object) -> None:
+    """Drop a space's cached calendar after its hours or closures change."""
+    cache.delete(_cache_key(space))
 
 
 @lru_cache(maxsize=64)
@@ -60,6 +75,24 @@ class OpeningCalendar:
 
     @classmethod
     def for_space(cls, space: object) -> "OpeningCalendar":
+        """The space's calendar, from the cache when a booking asked for it lately.
+
+        Each booking needs it: caching saves two queries per booking. The
+        services that change hours or closures call `forget_calendar`; the
+        time zone and the holiday rule are part of the key. With several app
+        servers, use a shared cache (CACHE_URL=redis://…) so a change is seen
+        everywhere at once; a per-process cache sees it within CACHE_SECONDS.
+        """
+        key = _cache_key(space)
+        found = cache.get(key)
+        if isinstance(found, cls):
+            return found
+        calendar = cls.load(space)
+        cache.set(key, calendar, CACHE_SECONDS)
+        return calendar
+
+    @classmethod
+    def load(cls, space: object) -> "OpeningCalendar":
         week: dict[int, list[tuple[dt.time, dt.time]]] = {}
         for row in space.opening_hours.all():  # type: ignore[attr-defined]
             week.setdefault(row.weekday, []).append((row.opens, row.closes))

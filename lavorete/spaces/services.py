@@ -30,7 +30,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q, Sum
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -45,7 +45,14 @@ from lavorete.core.servicekit import (
     validate,
 )
 from lavorete.core.timeutils import now as utc_now
-from lavorete.spaces.calendar import OpeningCalendar, aware, aware_end, month_end, month_start
+from lavorete.spaces.calendar import (
+    OpeningCalendar,
+    aware,
+    aware_end,
+    forget_calendar,
+    month_end,
+    month_start,
+)
 from lavorete.spaces.models import (
     Booking,
     BookingSeries,
@@ -168,6 +175,13 @@ def _update(
     return current
 
 
+def _forget_calendar_now_and_on_commit(space: Space) -> None:
+    # Now, so this transaction's own later reads see the change; on commit, so
+    # a booking that cached the old calendar in the meantime doesn't keep it.
+    forget_calendar(space)
+    transaction.on_commit(lambda: forget_calendar(space))
+
+
 def _hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
@@ -227,6 +241,7 @@ def opening_hours_set(
         before = [str(h) for h in space.opening_hours.all()]
         space.opening_hours.all().delete()
         OpeningHours.objects.bulk_create(items)
+        _forget_calendar_now_and_on_commit(space)
         audit_record(
             actor=actor,
             action="space.opening_hours",
@@ -244,6 +259,7 @@ def closure_add(
     )
     with transaction.atomic():
         _create(actor, closure, "space.closure_add", ("starts_on", "ends_on", "reason"))
+        _forget_calendar_now_and_on_commit(space)
     return closure
 
 
@@ -255,7 +271,9 @@ def closure_remove(*, actor: Any, closure: Closure) -> None:
             target=closure.space,
             changes={"closure": [str(closure), None]},
         )
+        space = closure.space
         closure.delete()
+        _forget_calendar_now_and_on_commit(space)
 
 
 def photo_add(*, actor: Any, space: Space, image: Any, alt_text: str) -> SpacePhoto:
@@ -545,14 +563,20 @@ def tier_revoke(*, actor: Any, grant: TierGrant, note: str) -> TierGrant:
 
 
 def valid_tier_grant(member: Any, space: Space, day: dt.date) -> TierGrant | None:
-    """The member's verified tier in this space on `day` (the most generous one)."""
-    grants = [
-        g
-        for g in TierGrant.objects.filter(
-            member=member, tier__space=space, status=GrantStatus.VERIFIED
-        ).select_related("tier")
-        if g.is_valid_on(day)
-    ]
+    """The member's verified tier in this space on `day` (the most generous one).
+
+    Runs for every booking and usually finds nothing: the dates are filtered in
+    SQL and the tier is read only for the grants found.
+    """
+    grants = list(
+        TierGrant.objects.filter(
+            member_id=member.pk,
+            status=GrantStatus.VERIFIED,
+            tier__space_id=space.pk,
+            valid_from__lte=day,
+            expires_on__gte=day,
+        )
+    )
     return max(grants, key=lambda g: g.tier.discount_percent, default=None)
 
 
@@ -762,14 +786,18 @@ def memberships_charge_month(*, month: dt.date) -> int:
 
 def covering_membership(member: Any, resource: Resource, day: dt.date) -> Membership | None:
     """The member's membership that covers this resource on `day`, if any."""
-    candidates = (
-        Membership.objects.filter(member=member, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .filter(Q(plan__space_id=resource.space_id) | Q(plan__network_wide=True))
-        .select_related("plan", "tier_grant__tier")
-        .order_by("-plan__included_hours", "pk")
+    # A member holds a handful of memberships: one plain query, the rules in Python
+    # (this runs for every booking).
+    candidates = Membership.objects.filter(member_id=member.pk, starts_on__lte=day).select_related(
+        "plan"
     )
-    covering = [m for m in candidates if resource.kind in m.plan.covers]
+    covering = [
+        m
+        for m in candidates
+        if (m.ends_on is None or m.ends_on >= day)
+        and (m.plan.space_id == resource.space_id or m.plan.network_wide)
+        and resource.kind in m.plan.covers
+    ]
     # Unlimited plans first, then the one with most hours.
     covering.sort(key=lambda m: (m.plan.included_hours is not None, -(m.plan.included_hours or 0)))
     return covering[0] if covering else None
@@ -910,11 +938,38 @@ def quote(
 _before_insert: Callable[[], None] = lambda: None  # noqa: E731
 
 
-def _free_units(resource: Resource, start: dt.datetime, end: dt.datetime) -> list[Unit]:
-    busy = Booking.objects.filter(
-        resource=resource, status=BookingStatus.ACTIVE, starts_at__lt=end, ends_at__gt=start
-    ).values("unit_id")
-    return list(resource.units.filter(is_active=True).exclude(pk__in=busy).order_by("number"))
+_FREE_UNIT_SQL = """
+SELECT u.id, u.number FROM spaces_unit u
+WHERE u.resource_id = %s AND u.is_active
+  AND NOT EXISTS (
+    SELECT 1 FROM spaces_booking b
+    WHERE b.unit_id = u.id AND b.status = %s AND b.starts_at < %s AND b.ends_at > %s
+  )
+ORDER BY u.number LIMIT 1
+"""
+
+
+def _free_unit(resource: Resource, start: dt.datetime, end: dt.datetime) -> Unit | None:
+    """The lowest-numbered unit free for [start, end), or None.
+
+    Plain SQL: this runs for every booking, and building the ORM query cost
+    more than running it.
+    """
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FREE_UNIT_SQL,
+            [
+                resource.pk,
+                BookingStatus.ACTIVE.value,
+                ops.adapt_datetimefield_value(end),
+                ops.adapt_datetimefield_value(start),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Unit(id=row[0], number=row[1], resource=resource, is_active=True)
 
 
 def _taken_message(resource: Resource) -> str:
@@ -972,7 +1027,7 @@ def booking_problems(
         errors = _check_member_may_book(
             member, resource, starts_at.astimezone(calendar.zone).date()
         )
-    if not errors and not _free_units(resource, starts_at, ends_at):
+    if not errors and _free_unit(resource, starts_at, ends_at) is None:
         errors = [_taken_message(resource)]
     return errors
 
@@ -997,14 +1052,11 @@ def booking_create(
     key = (idempotency_key or "").strip()
     if len(key) > 100:
         raise ValidationError(_("The request key is too long (100 characters at most)."))
-    replay = _replay(member, key, resource, starts_at, ends_at)
-    if replay is not None:
-        return replay
     now = now or utc_now()
     if starts_at.tzinfo is not None and ends_at.tzinfo is not None:
         # Work in UTC: datetimes sharing a tzinfo subtract by wall clock, wrong across DST.
         starts_at, ends_at = starts_at.astimezone(dt.UTC), ends_at.astimezone(dt.UTC)
-    resource = Resource.objects.select_related("space", "qualification").get(pk=resource.pk)
+    resource = _loaded(resource)
     calendar = OpeningCalendar.for_space(resource.space)
     errors = _slot_errors(resource, starts_at, ends_at, calendar, now)
     if not errors:
@@ -1012,7 +1064,14 @@ def booking_create(
             member, resource, starts_at.astimezone(calendar.zone).date()
         )
     if errors:
+        # A repeated request is answered with what the first one made, even if
+        # its slot can't be booked any more (it has started, say).
+        replay = _replay(member, key, resource, starts_at, ends_at)
+        if replay is not None:
+            return replay
         raise ValidationError(errors)
+    # A repeated request is rare: it is recognised when it fails (its slot is
+    # taken by itself, or its key is), not looked up before every booking.
     for _attempt in range(max(3, resource.bookable_units + 1)):
         try:
             with transaction.atomic():
@@ -1033,19 +1092,51 @@ def booking_create(
                 )
             return booking
         except SlotTakenError:
-            # The slot may be held by the request this one repeats, committed just now.
+            # The slot may be held by the request this one repeats.
             replay = _replay(member, key, resource, starts_at, ends_at)
             if replay is not None:
                 return replay
             raise
         except IntegrityError:
-            # Another request won the unit (or the key) at the same moment.
+            # Another request won the unit (or this key) at the same moment; the
+            # transaction was rolled back as a whole, so trying again is safe.
             replay = _replay(member, key, resource, starts_at, ends_at)
             if replay is not None:
                 return replay
             if not resource.is_pool:
                 break
     raise SlotTakenError(_taken_message(resource), code="taken")
+
+
+# What booking_create reads of the resource's space: a caller that loaded the
+# resource with its space (at least these fields) saves a query.
+BOOKING_SPACE_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "organisation",
+    "time_zone",
+    "status",
+    "closed_on_public_holidays",
+)
+
+
+_BOOKING_SPACE_ATTNAMES = {
+    f.attname for f in Space._meta.concrete_fields if f.name in BOOKING_SPACE_FIELDS
+}
+
+
+def _loaded(resource: Resource) -> Resource:
+    """The resource with its space and qualification, reloaded unless the caller loaded them."""
+    ready = (
+        Resource.space.is_cached(resource)
+        and not resource.get_deferred_fields()
+        and not (resource.space.get_deferred_fields() & _BOOKING_SPACE_ATTNAMES)
+        and (resource.qualification_id is None or Resource.qualification.is_cached(resource))
+    )
+    if ready:
+        return resource
+    return Resource.objects.select_related("space", "qualification").get(pk=resource.pk)
 
 
 def _insert_booking(
@@ -1058,13 +1149,13 @@ def _insert_booking(
     series: BookingSeries | None,
     calendar: OpeningCalendar,
 ) -> Booking:
-    units = _free_units(resource, start, end)
-    if not units:
+    unit = _free_unit(resource, start, end)
+    if unit is None:
         raise SlotTakenError(_taken_message(resource), code="taken")
     priced = quote(member, resource, start, end, lock=True)
     _before_insert()
     booking = Booking(
-        unit=units[0],
+        unit=unit,
         resource=resource,
         space=resource.space,
         member=member,
@@ -1086,8 +1177,9 @@ def _insert_booking(
         subsidised_hours=priced.subsidised_hours,
         service_hours_owed=priced.service_hours_owed,
     )
-    with transaction.atomic():  # a savepoint: a lost race leaves the outer transaction usable
-        booking.save(force_insert=True)
+    # No savepoint of its own: the caller's transaction (one per attempt) is
+    # rolled back whole when the database refuses the row.
+    booking.save(force_insert=True)
     return booking
 
 

@@ -73,7 +73,6 @@ def test_a_cancelled_booking_frees_the_slot(room, person):
     assert book(person, room).pk != booking.pk
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_overlaps_on_postgresql(room, person):
     """The exclusion constraint holds even for a write that skips the service."""
     if connection.vendor != "postgresql":

@@ -562,22 +562,36 @@ def tier_revoke(*, actor: Any, grant: TierGrant, note: str) -> TierGrant:
     return current
 
 
-def valid_tier_grant(member: Any, space: Space, day: dt.date) -> TierGrant | None:
-    """The member's verified tier in this space on `day` (the most generous one).
+# The lookups every booking makes, in plain SQL: building these queries with the
+# ORM cost several times more CPU than running them (bench/bookings.py). Each
+# returns ids, or model instances through raw() (which applies the fields'
+# converters); the rules stay in Python below.
+_TIER_GRANT_SQL = """
+SELECT g.id FROM spaces_tiergrant g
+JOIN spaces_solidaritytier t ON t.id = g.tier_id
+WHERE g.member_id = %s AND g.status = %s AND t.space_id = %s
+  AND g.valid_from <= %s AND g.expires_on >= %s
+ORDER BY t.discount_percent DESC, g.id
+LIMIT 1
+"""
+_MEMBERSHIPS_SQL = """
+SELECT m.* FROM spaces_membership m
+JOIN spaces_plan p ON p.id = m.plan_id
+WHERE m.member_id = %s AND m.starts_on <= %s AND (m.ends_on IS NULL OR m.ends_on >= %s)
+  AND (p.space_id = %s OR p.network_wide)
+"""
+_PLANS_SQL = "SELECT * FROM spaces_plan WHERE id IN ({})"
 
-    Runs for every booking and usually finds nothing: the dates are filtered in
-    SQL and the tier is read only for the grants found.
-    """
-    grants = list(
-        TierGrant.objects.filter(
-            member_id=member.pk,
-            status=GrantStatus.VERIFIED,
-            tier__space_id=space.pk,
-            valid_from__lte=day,
-            expires_on__gte=day,
-        )
-    )
-    return max(grants, key=lambda g: g.tier.discount_percent, default=None)
+
+def valid_tier_grant(member: Any, space: Space, day: dt.date) -> TierGrant | None:
+    """The member's verified tier in this space on `day` (the most generous one)."""
+    on = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(_TIER_GRANT_SQL, [member.pk, GrantStatus.VERIFIED.value, space.pk, on, on])
+        row = cursor.fetchone()
+    if row is None:  # the usual case
+        return None
+    return TierGrant.objects.select_related("tier").get(pk=row[0])
 
 
 def _period_of(plan: Plan, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -786,18 +800,19 @@ def memberships_charge_month(*, month: dt.date) -> int:
 
 def covering_membership(member: Any, resource: Resource, day: dt.date) -> Membership | None:
     """The member's membership that covers this resource on `day`, if any."""
-    # A member holds a handful of memberships: one plain query, the rules in Python
-    # (this runs for every booking).
-    candidates = Membership.objects.filter(member_id=member.pk, starts_on__lte=day).select_related(
-        "plan"
+    on = connection.ops.adapt_datefield_value(day)
+    candidates = list(
+        Membership.objects.raw(_MEMBERSHIPS_SQL, [member.pk, on, on, resource.space_id])
     )
-    covering = [
-        m
-        for m in candidates
-        if (m.ends_on is None or m.ends_on >= day)
-        and (m.plan.space_id == resource.space_id or m.plan.network_wide)
-        and resource.kind in m.plan.covers
-    ]
+    if not candidates:
+        return None
+    ids = sorted({m.plan_id for m in candidates})
+    plans = {
+        p.pk: p for p in Plan.objects.raw(_PLANS_SQL.format(", ".join(["%s"] * len(ids))), ids)
+    }
+    for membership in candidates:
+        membership.plan = plans[membership.plan_id]
+    covering = [m for m in candidates if resource.kind in m.plan.covers]
     # Unlimited plans first, then the one with most hours.
     covering.sort(key=lambda m: (m.plan.included_hours is not None, -(m.plan.included_hours or 0)))
     return covering[0] if covering else None

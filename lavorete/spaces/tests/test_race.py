@@ -72,10 +72,22 @@ def _territory_after_flush(django_db_setup: None, django_db_blocker: Any) -> Ite
 
 
 @pytest.fixture
-def committed_db(transactional_db: None) -> None:
-    """Committed data, which the live server's threads can see; the territory if a flush took it."""
+def committed_db(transactional_db: None) -> Iterator[None]:
+    """Committed data, which the live server's threads can see; the territory if a flush took it.
+
+    The live server runs each request in a new thread: with persistent
+    connections each thread would leave one open, and fifty requests a test
+    soon pass PostgreSQL's max_connections. Here each request closes its own.
+    """
     if not Municipality.objects.exists():
         call_command("load_municipalities", verbosity=0)
+    settings_dict = connections.settings[DEFAULT_DB_ALIAS]
+    max_age = settings_dict.get("CONN_MAX_AGE", 0)
+    settings_dict["CONN_MAX_AGE"] = 0
+    try:
+        yield
+    finally:
+        settings_dict["CONN_MAX_AGE"] = max_age
 
 
 @dataclass

@@ -84,7 +84,8 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One published programme with its partners",
 )
 def get_programme(request: HttpRequest, slug: str) -> Any:
-    programme = public_programme(slug)
+    # PostgreSQL can't compare text with a null character: no such programme.
+    programme = None if "\x00" in slug else public_programme(slug)
     if programme is None:
         return 404, {"detail": "Not Found"}
     data = _programme(programme)

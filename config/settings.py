@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lavorete.territory",
     "lavorete.network",
     "lavorete.spaces",
+    "lavorete.skills",
     "lavorete.portal",
     "lavorete.api",
     "lavorete.demo",

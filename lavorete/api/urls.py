@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
-from lavorete.api import spaces
+from lavorete.api import skills, spaces
 from lavorete.api.schemas import (
     ErrorOut,
     MeOut,
@@ -162,3 +162,4 @@ api.add_router("/v1", public)
 api.add_router("/v1", private)
 api.add_router("/v1", spaces.public)
 api.add_router("/v1", spaces.member)
+api.add_router("/v1", skills.router)

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from stdnum import luhn
@@ -522,8 +523,20 @@ def build_personas(ctx: DemoContext) -> None:
         ctx.users[persona.key] = user
 
 
+def build_skills(ctx: DemoContext) -> None:
+    """The ESCO taxonomy: the real English subset shipped with Lavorete (if not imported yet)."""
+    from lavorete.skills.importer import import_esco
+    from lavorete.skills.models import Skill
+
+    if Skill.objects.exists():
+        return
+    ctx.log("Importing the ESCO skills and occupations (English subset)…")
+    import_esco(Path(__file__).resolve().parents[1] / "skills" / "data" / "esco")
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_territory,
+    build_skills,
     build_network,
     build_programmes,
     build_agreements,

@@ -172,6 +172,9 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
     # API: coworking (lavorete/api/spaces.py); writes are POST-only, so GET is 405.
     "api-1.0.0:csrf_token": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:search_skills": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:search_occupations": (NO_KWARGS, PUBLIC),
+    "api-1.0.0:get_occupation": (lambda o: {"occupation_id": 1}, dict.fromkeys(PERSONAS, 404)),
     "api-1.0.0:list_spaces": (NO_KWARGS, PUBLIC),
     "api-1.0.0:get_space": (lambda o: {"slug": o["space"].slug}, PUBLIC),
     "api-1.0.0:resource_availability": (

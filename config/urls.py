@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("lavorete.portal.urls")),
     path("gestione/territorio/", include("lavorete.territory.urls")),
     path("", include("lavorete.spaces.urls")),
+    path("", include("lavorete.skills.urls")),
     path("gestione/", include("lavorete.network.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,6 +43,9 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "portal:privacy": (NO_KWARGS, PUBLIC),
     "portal:feedback": (NO_KWARGS, PUBLIC),
     "portal:developers": (NO_KWARGS, PUBLIC),
+    # skills
+    "skills:search": (NO_KWARGS, PUBLIC),
+    "skills:occupation": (lambda o: {"pk": 1}, dict.fromkeys(PERSONAS, 404)),
     "portal:me": (NO_KWARGS, LOGGED_IN),
     # territory
     "territory:municipality_list": (

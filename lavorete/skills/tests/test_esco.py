@@ -199,3 +199,19 @@ def test_the_shipped_english_subset_imports_whole():
     hits = search("sofware developer", "it", kind="occupation")
     assert any("software developer" in hit.label.text for hit in hits[:3])
     assert search("javascrpt", "en")[0].label.text.lower().startswith("javascript")
+
+
+def test_the_public_pages_find_skills_and_show_an_occupation(client, esco: Path):
+    import_esco(esco)
+    page = client.get("/competenze/", {"q": "pyton"}, HTTP_ACCEPT_LANGUAGE="it")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Python (computer programming)" in text
+    occupation = Occupation.objects.get(uri=OCC)
+    found = client.get("/competenze/", {"q": "sofware develper"}).content.decode()
+    assert f"/competenze/professioni/{occupation.pk}/" in found
+    detail = client.get(f"/competenze/professioni/{occupation.pk}/").content.decode()
+    assert "Python (computer programming)" in detail and "SQL" in detail
+    for garbage in ("", "\x00", "x" * 5000, "' OR 1=1 --"):
+        assert client.get("/competenze/", {"q": garbage}).status_code == 200
+    assert client.get("/competenze/professioni/999999999999999999999/").status_code == 404

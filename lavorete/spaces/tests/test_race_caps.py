@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -99,11 +100,7 @@ def test_an_hours_cap_is_never_exceeded_by_concurrent_bookings(committed, space,
 
     results = at_once(
         [
-            (
-                lambda m=m, r=r, s=s, e=e: services.booking_create(
-                    actor=m, member=m, resource=r, starts_at=s, ends_at=e
-                )
-            )
+            partial(services.booking_create, actor=m, member=m, resource=r, starts_at=s, ends_at=e)
             for m, r, s, e in slots
         ]
     )
@@ -120,10 +117,7 @@ def test_a_seat_cap_is_never_exceeded_by_concurrent_verifications(committed, spa
         for i in range(10)
     ]
     results = at_once(
-        [
-            (lambda g=g: services.tier_verify(actor=None, grant=g, method="operator"))
-            for g in requests
-        ]
+        [partial(services.tier_verify, actor=None, grant=g, method="operator") for g in requests]
     )
     assert sum(isinstance(r, TierGrant) for r in results) == 3
     assert all(isinstance(r, (TierGrant, ValidationError)) for r in results), results

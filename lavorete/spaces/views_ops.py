@@ -30,6 +30,7 @@ from lavorete.core.permissions import get_object_for_user, has_perm
 from lavorete.core.timeutils import now as utc_now
 from lavorete.network.views import ObjectMixin, ServiceFormMixin
 from lavorete.spaces import services
+from lavorete.spaces.calendar import OpeningCalendar
 from lavorete.spaces.forms_ops import (
     CalendarFilterForm,
     CancelForm,
@@ -492,9 +493,20 @@ class BookingCalendarView(BackofficeMixin, SpaceMixin, TemplateView):
         rows = [
             {"resource": r, "cells": [cells.get((r.pk, day), []) for day in days]} for r in shown
         ]
+        calendar = OpeningCalendar.for_space(space)
+        closed = {
+            "closure": _("closed"),
+            "holiday": _("public holiday"),
+            "weekday": _("closed"),
+        }
+        headers = [
+            {"day": day, "closed": closed.get(calendar.closed_reason(day) or "", "")}
+            for day in days
+        ]
         return super().get_context_data(
             space=space,
             days=days,
+            headers=headers,
             today=today,
             rows=rows,
             filter_form=filter_form,

@@ -286,3 +286,20 @@ def test_a_booking_of_another_space_in_the_url_is_404(
     client.force_login(space_manager)
     assert client.get(url).status_code == 404
     assert Booking.objects.get().status == BookingStatus.ACTIVE
+
+
+def test_the_calendar_marks_closed_days_and_holidays(client, space_manager, space):
+    services.closure_add(
+        actor=None,
+        space=space,
+        starts_on=dt.date(2030, 4, 23),
+        ends_on=dt.date(2030, 4, 23),
+        reason="Inventario",
+    )
+    client.force_login(space_manager)
+    with translation.override("en"):
+        response = client.get(calendar_url(space), {"week": "2030-04-22"})
+    closed = [h["closed"] for h in response.context["headers"]]
+    # Easter Monday, a closure, open, Liberation Day, open, Saturday morning, Sunday closed.
+    assert [bool(c) for c in closed] == [True, True, False, True, False, False, True]
+    assert closed[0] == "public holiday"

@@ -5,15 +5,21 @@ of them.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from lavorete.core.forms import add_service_errors
 from lavorete.core.permissions import has_any_role, has_perm, has_perm_somewhere
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @dataclass(frozen=True)
@@ -79,3 +85,35 @@ class BackofficeMixin(LoginRequiredMixin):
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["backoffice_menu"] = menu_for(self.request)  # type: ignore[attr-defined]
         return context
+
+
+class ObjectMixin:
+    """Loads the page's object once, after BackofficeMixin's checks and before the handler."""
+
+    object: Any
+
+    def get_object(self) -> Any:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ServiceFormMixin:
+    """A form whose valid input goes to a service; the service's refusal shows on the form."""
+
+    success_message: "str | _StrPromise" = ""
+
+    def run_service(self, form: Any) -> Model:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.saved = self.run_service(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        if self.success_message:
+            messages.success(self.request, self.success_message)  # type: ignore[attr-defined]
+        return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]

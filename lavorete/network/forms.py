@@ -10,13 +10,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model, QuerySet, URLField
-from django.forms.models import fields_for_model, model_to_dict
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lavorete.core.fields import safe_formfield
+from lavorete.core.forms import ModelFieldsForm
 from lavorete.network.models import (
     Agreement,
     Contact,
@@ -159,60 +158,7 @@ class MunicipalitiesField(forms.CharField):
         return found
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside the field it names, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
-def _formfield(field: Any, **kwargs: Any) -> forms.Field | None:
-    if isinstance(field, URLField):
-        kwargs["assume_scheme"] = "https"
-    return safe_formfield(field, **kwargs)
-
-
-class _ModelFieldsForm(forms.Form):
-    """A plain form whose fields are taken from a model (labels, limits, choices)."""
-
-    model: type[Model]
-    model_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, instance: Model | None = None, **kwargs: Any) -> None:
-        self.instance = instance
-        if instance is not None:
-            kwargs["initial"] = {
-                **model_to_dict(instance, fields=self.model_fields),
-                **(kwargs.get("initial") or {}),
-            }
-        super().__init__(*args, **kwargs)
-        generated = fields_for_model(
-            self.model, fields=self.model_fields, formfield_callback=_formfield
-        )
-        fields: dict[str, forms.Field] = {}
-        for name in self.model_fields:
-            fields[name] = self.fields.get(name) or generated[name]
-        self.fields = fields
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, forms.ClearableFileInput | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-control")
-
-    def changed_values(self) -> dict[str, Any]:
-        """The cleaned values of the fields the user changed (for update services)."""
-        return {name: self.cleaned_data[name] for name in self.changed_data}
-
-
-class OrganisationForm(_ModelFieldsForm):
+class OrganisationForm(ModelFieldsForm):
     model = Organisation
     model_fields = (
         "name",
@@ -252,7 +198,7 @@ class OrganisationForm(_ModelFieldsForm):
         self.fields["postcode"].widget.attrs.setdefault("inputmode", "numeric")
 
 
-class ContactForm(_ModelFieldsForm):
+class ContactForm(ModelFieldsForm):
     model = Contact
     model_fields = ("first_name", "last_name", "job_title", "email", "phone", "is_primary", "notes")
 
@@ -273,7 +219,7 @@ class _DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class AgreementForm(_ModelFieldsForm):
+class AgreementForm(ModelFieldsForm):
     model = Agreement
     model_fields = (
         "title",
@@ -346,7 +292,7 @@ class AgreementForm(_ModelFieldsForm):
         return {}
 
 
-class ProgrammeForm(_ModelFieldsForm):
+class ProgrammeForm(ModelFieldsForm):
     model = Programme
     model_fields = (
         "name",
@@ -379,7 +325,7 @@ class ProgrammeForm(_ModelFieldsForm):
             )
 
 
-class ProgrammePartnerForm(_ModelFieldsForm):
+class ProgrammePartnerForm(ModelFieldsForm):
     model = ProgrammePartner
     model_fields = ("organisation", "role", "description")
 

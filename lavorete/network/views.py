@@ -1,7 +1,7 @@
 """Back-office pages of the partner network (/gestione/): thin, over services and selectors."""
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from lavorete.core.audit import log_personal_data_access
-from lavorete.core.backoffice import BackofficeMixin
+from lavorete.core.backoffice import BackofficeMixin, ObjectMixin, ServiceFormMixin
 from lavorete.core.exports import tabular_response
 from lavorete.core.permissions import has_perm, has_perm_somewhere
 from lavorete.core.personal_data import fields_of
@@ -32,7 +32,6 @@ from lavorete.network.forms import (
     ProgrammeForm,
     ProgrammePartnerForm,
     SearchForm,
-    add_service_errors,
 )
 from lavorete.network.models import Contact, Organisation, ProgrammeStatus
 from lavorete.network.permissions import (
@@ -65,9 +64,6 @@ from lavorete.network.services import (
 )
 from lavorete.territory.models import Province
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
-
 CONTACT_PURPOSE = gettext_lazy("Managing the partnership")
 
 
@@ -81,38 +77,6 @@ def log_contacts_read(request: HttpRequest, contacts: list[Contact], fields: lis
             purpose=str(CONTACT_PURPOSE),
             path=request.get_full_path(),
         )
-
-
-class ObjectMixin:
-    """Loads the page's object once, after BackofficeMixin's checks and before the handler."""
-
-    object: Any
-
-    def get_object(self) -> Any:
-        raise NotImplementedError
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-class ServiceFormMixin:
-    """A form whose valid input goes to a service; the service's refusal shows on the form."""
-
-    success_message: "str | _StrPromise" = ""
-
-    def run_service(self, form: Any) -> Model:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            self.saved = self.run_service(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)  # type: ignore[attr-defined]
-        if self.success_message:
-            messages.success(self.request, self.success_message)  # type: ignore[attr-defined]
-        return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
 
 
 # --- organisations -------------------------------------------------------------

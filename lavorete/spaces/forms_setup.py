@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lavorete.core.forms import ModelFieldsForm
 from lavorete.core.timeutils import DEFAULT_TZ
-from lavorete.network.forms import MunicipalityField, _ModelFieldsForm
+from lavorete.network.forms import MunicipalityField
 from lavorete.network.models import Organisation, Programme
 from lavorete.spaces.models import (
     WEEKDAYS,
@@ -88,7 +89,7 @@ class SpaceFilterForm(forms.Form):
         return {k: data[k] for k in ("theme", "status", "municipality") if data.get(k)}
 
 
-class SpaceForm(_ModelFieldsForm):
+class SpaceForm(ModelFieldsForm):
     """A space's facts, time zone and occupancy target; the organisation only for coordinators."""
 
     model = Space
@@ -238,7 +239,7 @@ class OpeningHoursForm(forms.Form):
         return cleaned
 
 
-class ClosureForm(_ModelFieldsForm):
+class ClosureForm(ModelFieldsForm):
     model = Closure
     model_fields = ("starts_on", "ends_on", "reason")
 
@@ -249,7 +250,7 @@ class ClosureForm(_ModelFieldsForm):
         self.fields["reason"].help_text = _("Shown to members, as in “Summer closure”.")
 
 
-class PhotoForm(_ModelFieldsForm):
+class PhotoForm(ModelFieldsForm):
     model = SpacePhoto
     model_fields = ("image", "alt_text")
 
@@ -266,7 +267,7 @@ class PhotoForm(_ModelFieldsForm):
         )
 
 
-class QualificationForm(_ModelFieldsForm):
+class QualificationForm(ModelFieldsForm):
     model = Qualification
     model_fields = ("name", "description", "validity_months")
 
@@ -315,7 +316,7 @@ class QualificationGrantForm(forms.Form):
         return user
 
 
-class ResourceForm(_ModelFieldsForm):
+class ResourceForm(ModelFieldsForm):
     model = Resource
     model_fields = (
         "kind",
@@ -338,7 +339,7 @@ class ResourceForm(_ModelFieldsForm):
         self.fields["hourly_price"].widget.attrs.setdefault("inputmode", "decimal")
 
 
-class PlanForm(_ModelFieldsForm):
+class PlanForm(ModelFieldsForm):
     model = Plan
     model_fields = (
         "name",
@@ -361,7 +362,7 @@ class PlanForm(_ModelFieldsForm):
         self.fields["included_hours"].widget.attrs.setdefault("inputmode", "decimal")
 
 
-class TierForm(_ModelFieldsForm):
+class TierForm(ModelFieldsForm):
     model = SolidarityTier
     model_fields = (
         "name",

@@ -922,10 +922,7 @@ class Booking(models.Model):
         return f"{self.resource} {self.starts_at:%Y-%m-%d %H:%M}"
 
     def lavorete_scopes(self) -> Iterable[Scope]:
-        return [Scope(ScopeKind.SPACE, self.space_id), *self._org_scope()]
-
-    def _org_scope(self) -> list[Scope]:
-        return [Scope(ScopeKind.ORGANISATION, self.space.organisation_id)]
+        return self.space.lavorete_scopes()
 
     @property
     def hours(self) -> Decimal:

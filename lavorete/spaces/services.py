@@ -79,6 +79,7 @@ from lavorete.spaces.models import (
     TierGrant,
     Unit,
     VerificationMethod,
+    new_token,
 )
 
 SPACE_FIELDS = (
@@ -1123,30 +1124,12 @@ def booking_create(
     raise SlotTakenError(_taken_message(resource), code="taken")
 
 
-# What booking_create reads of the resource's space: a caller that loaded the
-# resource with its space (at least these fields) saves a query.
-BOOKING_SPACE_FIELDS = (
-    "id",
-    "name",
-    "slug",
-    "organisation",
-    "time_zone",
-    "status",
-    "closed_on_public_holidays",
-)
-
-
-_BOOKING_SPACE_ATTNAMES = {
-    f.attname for f in Space._meta.concrete_fields if f.name in BOOKING_SPACE_FIELDS
-}
-
-
 def _loaded(resource: Resource) -> Resource:
     """The resource with its space and qualification, reloaded unless the caller loaded them."""
     ready = (
         Resource.space.is_cached(resource)
         and not resource.get_deferred_fields()
-        and not (resource.space.get_deferred_fields() & _BOOKING_SPACE_ATTNAMES)
+        and not resource.space.get_deferred_fields()
         and (resource.qualification_id is None or Resource.qualification.is_cached(resource))
     )
     if ready:
@@ -1505,8 +1488,6 @@ def token_hash(token: str) -> str:
 
 def feed_rotate(*, owner: Any, resource: Resource | None = None) -> str:
     """A new secret address for a calendar feed; the old one stops working at once."""
-    from lavorete.spaces.models import new_token
-
     token = new_token()
     with transaction.atomic():
         CalendarFeed.objects.update_or_create(
@@ -1522,8 +1503,6 @@ def feed_rotate(*, owner: Any, resource: Resource | None = None) -> str:
 
 
 def kiosk_token_rotate(*, actor: Any, space: Space) -> Space:
-    from lavorete.spaces.models import new_token
-
     with transaction.atomic():
         Space.objects.filter(pk=space.pk).update(kiosk_token=new_token())
         audit_record(actor=actor, action="space.kiosk_rotate", target=space)

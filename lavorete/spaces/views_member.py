@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from lavorete.core.backoffice import BackofficeMixin
+from lavorete.core.forms import add_service_errors
 from lavorete.core.permissions import has_perm
 from lavorete.core.timeutils import now as utc_now
-from lavorete.network.forms import add_service_errors
 from lavorete.spaces import services
 from lavorete.spaces.calendar import OpeningCalendar
 from lavorete.spaces.feeds import calendar_for, feed_for_token

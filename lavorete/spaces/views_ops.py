@@ -25,10 +25,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from lavorete.core.audit import log_personal_data_access
-from lavorete.core.backoffice import BackofficeMixin
+from lavorete.core.backoffice import BackofficeMixin, ObjectMixin, ServiceFormMixin
 from lavorete.core.permissions import get_object_for_user, has_perm
 from lavorete.core.timeutils import now as utc_now
-from lavorete.network.views import ObjectMixin, ServiceFormMixin
 from lavorete.spaces import services
 from lavorete.spaces.calendar import OpeningCalendar
 from lavorete.spaces.forms_ops import (

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from lavorete.core.backoffice import BackofficeMixin
+from lavorete.core.backoffice import BackofficeMixin, ObjectMixin
 from lavorete.core.exports import tabular_response
 from lavorete.core.permissions import scope_access
-from lavorete.network.views import ObjectMixin
 from lavorete.spaces.models import Space
 from lavorete.spaces.occupancy import (
     Breakdown,

@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from lavorete.core.audit import log_personal_data_access
-from lavorete.core.backoffice import BackofficeMixin
+from lavorete.core.backoffice import BackofficeMixin, ObjectMixin, ServiceFormMixin
 from lavorete.core.permissions import has_perm, has_perm_somewhere
 from lavorete.core.timeutils import now as utc_now
 from lavorete.network.selectors import organisations_visible_to
-from lavorete.network.views import ObjectMixin, ServiceFormMixin
 from lavorete.spaces import services
 from lavorete.spaces.forms_setup import (
     ClosureForm,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from lavorete.core.backoffice import BackofficeMixin
+from lavorete.core.forms import add_service_errors
 from lavorete.core.permissions import has_perm
 from lavorete.territory.forms import DistrictForm, MunicipalityFilterForm
 from lavorete.territory.models import District
@@ -86,15 +87,6 @@ class DistrictDetailView(BackofficeMixin, TemplateView):
         )
 
 
-def _add_service_errors(form: DistrictForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 class DistrictCreateView(BackofficeMixin, FormView):
     permission = MANAGE_DISTRICT
     network_wide = True
@@ -112,7 +104,7 @@ class DistrictCreateView(BackofficeMixin, FormView):
                 municipalities=data["municipalities"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("District “%(name)s” created.") % {"name": district})
         return redirect("territory:district_detail", pk=district.pk)
@@ -147,7 +139,7 @@ class DistrictUpdateView(BackofficeMixin, FormView):
                 municipalities=data["municipalities"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("District “%(name)s” saved.") % {"name": district})
         return redirect("territory:district_detail", pk=district.pk)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "lavorete.network",
     "lavorete.spaces",
     "lavorete.skills",
+    "lavorete.people",
+    "lavorete.pathways",
     "lavorete.portal",
     "lavorete.api",
     "lavorete.demo",

@@ -11,6 +11,11 @@ from lavorete.core.models import AuditEntry, PersonalDataAccess
 
 
 def _label(obj: Any, limit: int = 255) -> str:
+    # Records about people name them by number (`audit_label`), so the logs
+    # never hold a value that erasure would have to find.
+    audit_label = getattr(obj, "audit_label", None)
+    if callable(audit_label):
+        return str(audit_label())[:limit]
     return str(obj)[:limit]
 
 

@@ -30,6 +30,9 @@ class PersonalField:
 
 
 _INVENTORY: dict[tuple[str, str], PersonalField] = {}
+# Fields declared to hold no personal data, by model label: with the inventory
+# they classify every field of the models that describe people.
+_NOT_PERSONAL: dict[str, set[str]] = {}
 
 
 def register(
@@ -59,3 +62,23 @@ def fields_of(model: type[models.Model]) -> list[str]:
     """The registered personal fields of one model."""
     label = model._meta.label_lower
     return [f for (m, f) in sorted(_INVENTORY) if m == label]
+
+
+def not_personal(model: type[models.Model], fields: list[str]) -> None:
+    """Declare fields of `model` that hold no personal data (keys, states, dates of the
+    service, amounts); each field must exist."""
+    label = model._meta.label_lower
+    for name in fields:
+        model._meta.get_field(name)
+        _NOT_PERSONAL.setdefault(label, set()).add(name)
+
+
+def unclassified_fields(model: type[models.Model]) -> list[str]:
+    """Concrete fields of `model` neither in the inventory nor declared not personal."""
+    label = model._meta.label_lower
+    declared = _NOT_PERSONAL.get(label, set())
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and (label, f.name) not in _INVENTORY and f.name not in declared
+    ]

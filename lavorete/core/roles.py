@@ -35,11 +35,21 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     FUND_ADMIN = "fund_admin", _("Fund administrator")
     ORGANISATION_REPRESENTATIVE = "org_representative", _("Partner organisation representative")
+    # Granted explicitly, on top of OPERATOR, to whoever may read health and
+    # disability data (GDPR Art. 9) of a programme's participants.
+    SPECIAL_DATA_OFFICER = "special_data_officer", _("Officer for health and disability data")
 
 
 # Roles that reach people's data or money: they must use two-factor login.
 STAFF_ROLES = frozenset(
-    {Role.COORDINATOR, Role.SPACE_MANAGER, Role.OPERATOR, Role.EVALUATOR, Role.FUND_ADMIN}
+    {
+        Role.COORDINATOR,
+        Role.SPACE_MANAGER,
+        Role.OPERATOR,
+        Role.EVALUATOR,
+        Role.FUND_ADMIN,
+        Role.SPECIAL_DATA_OFFICER,
+    }
 )
 
 # Which scope kinds each role may be granted on.
@@ -50,6 +60,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.EVALUATOR: frozenset({ScopeKind.CALL, ScopeKind.PROGRAMME}),
     Role.FUND_ADMIN: frozenset({ScopeKind.NETWORK, ScopeKind.PROGRAMME}),
     Role.ORGANISATION_REPRESENTATIVE: frozenset({ScopeKind.ORGANISATION}),
+    Role.SPECIAL_DATA_OFFICER: frozenset({ScopeKind.PROGRAMME}),
 }
 
 _VIEW_NETWORK = frozenset(
@@ -74,6 +85,22 @@ _SPACES_STAFF = frozenset(
     }
 )
 
+# Following people through a programme: the operator's work.
+_CASEWORK = frozenset(
+    {
+        "people.view_person",
+        "people.manage_person",
+        "people.import_people",
+        "pathways.view_enrolment",
+        "pathways.manage_enrolment",
+        "pathways.view_case_notes",
+        "pathways.write_case_notes",
+        "pathways.record_service",
+        "pathways.record_outcome",
+        "pathways.refer",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: _VIEW_NETWORK
     | {
@@ -89,7 +116,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "core.view_audit",
     }
     | _SPACES_STAFF
-    | {"spaces.create_space"},
+    | {"spaces.create_space"}
+    # Coordinators see people's files (logged) to approve gates and handle
+    # rights requests; not case notes, not health data.
+    | {
+        "people.view_person",
+        "people.export_person",
+        "people.erase_person",
+        "pathways.view_enrolment",
+        "pathways.approve_stage",
+        "pathways.manage_pathway",
+        "pathways.view_dashboard",
+    },
     Role.SPACE_MANAGER: frozenset(
         {"network.view_organisation", "network.view_contact", "territory.view_territory"}
     )
@@ -101,10 +139,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "network.view_contact",
             "territory.view_territory",
             "spaces.verify_tier",
+            "pathways.view_dashboard",
         }
+    )
+    | _CASEWORK,
+    Role.EVALUATOR: frozenset({"network.view_programme", "pathways.view_dashboard"}),
+    Role.FUND_ADMIN: frozenset(
+        {"network.view_programme", "network.view_organisation", "pathways.view_dashboard"}
     ),
-    Role.EVALUATOR: frozenset({"network.view_programme"}),
-    Role.FUND_ADMIN: frozenset({"network.view_programme", "network.view_organisation"}),
     Role.ORGANISATION_REPRESENTATIVE: frozenset(
         {
             "network.view_organisation",
@@ -113,6 +155,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "network.manage_contact",
             "network.view_agreement",
             "network.view_programme",
+        }
+    ),
+    Role.SPECIAL_DATA_OFFICER: frozenset(
+        {
+            "people.view_person",
+            "people.view_special_category",
+            "people.manage_special_category",
         }
     ),
 }

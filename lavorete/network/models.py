@@ -57,6 +57,11 @@ class ProgrammeStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class ProgrammeLegalBasis(models.TextChoices):
+    PUBLIC_TASK = "public_task", _("Public task (Art. 6.1.e)")
+    CONSENT = "consent", _("Consent of each participant (Art. 6.1.a)")
+
+
 class PartnerRole(models.TextChoices):
     LEAD = "lead", _("Lead organisation")
     PARTNER = "partner", _("Partner")
@@ -312,6 +317,13 @@ class Programme(models.Model):
         _("status"), max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PLANNED
     )
     is_public = models.BooleanField(_("shown on the public site"), default=True)
+    # Why the programme may process its participants' data (GDPR Art. 6).
+    legal_basis = models.CharField(
+        _("legal basis for participants' data"),
+        max_length=20,
+        choices=ProgrammeLegalBasis.choices,
+        default=ProgrammeLegalBasis.PUBLIC_TASK,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

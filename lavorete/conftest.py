@@ -243,3 +243,68 @@ def laser(space: Any) -> Any:
         qualification=qualification,
         hourly_price=Decimal("10.00"),
     )
+
+
+# --- people and pathways -------------------------------------------------------------
+
+
+@pytest.fixture
+def other_programme(db: Any, other_organisation: Any) -> Any:
+    """A programme of another organisation, with nothing in common with `programme`."""
+    from lavorete.network.services import programme_create
+
+    return programme_create(
+        actor=None,
+        name="Altro programma",
+        slug="altro-programma",
+        lead_organisation=other_organisation,
+        status="active",
+    )
+
+
+@pytest.fixture
+def other_operator(db: Any, other_programme: Any) -> User:
+    """An operator of another programme: must never reach `programme`'s people."""
+    user = make_user("altro.operatore@example.org", "Oscar Altrove", mfa=True)
+    return grant(user, Role.OPERATOR, ScopeKind.PROGRAMME, other_programme.pk)
+
+
+@pytest.fixture
+def special_officer(db: Any, programme: Any) -> User:
+    """An operator of `programme` also granted health and disability data."""
+    user = make_user("referente.salute@example.org", "Sara Sensibile", mfa=True)
+    grant(user, Role.OPERATOR, ScopeKind.PROGRAMME, programme.pk)
+    return grant(user, Role.SPECIAL_DATA_OFFICER, ScopeKind.PROGRAMME, programme.pk)
+
+
+@pytest.fixture
+def registered(db: Any, person: User, operator: User, programme: Any, municipality: Any) -> Any:
+    """The `person` persona's record, enrolled in `programme` (standard pathway) with
+    `operator` as tutor."""
+    import datetime as dt
+
+    from lavorete.pathways.services import enrolment_create, pathway_template_default
+    from lavorete.people.services import person_create
+
+    pathway_template_default(actor=None, programme=programme)
+    record = person_create(
+        actor=operator,
+        user=person,
+        first_name="Paola",
+        last_name="Persona",
+        email=person.email,
+        phone="+39 333 000 0001",
+        tax_code="PRSPLA98A41G686Z",
+        birth_date=dt.date(1998, 1, 1),
+        gender="female",
+        residence=municipality,
+        employment_status="unemployed",
+        employment_status_since=dt.date(2024, 3, 1),
+    )
+    enrolment_create(actor=operator, person=record, programme=programme, tutor=operator)
+    return record
+
+
+@pytest.fixture
+def enrolment(registered: Any, programme: Any) -> Any:
+    return registered.enrolments.get(programme=programme)

@@ -9,7 +9,19 @@ from lavorete.core.models import RoleAssignment
 
 
 @pytest.fixture
-def objects(db, organisation, programme, coordinator, person, space, pool, room, laser):
+def objects(
+    db,
+    organisation,
+    programme,
+    coordinator,
+    person,
+    space,
+    pool,
+    room,
+    laser,
+    registered,
+    enrolment,
+):
 
     from lavorete.network.services import (
         agreement_create,
@@ -53,6 +65,8 @@ def objects(db, organisation, programme, coordinator, person, space, pool, room,
         **coworking,
         "organisation": organisation,
         "programme": programme,
+        "registered": registered,
+        "enrolment": enrolment,
         "contact": contact,
         "agreement": agreement,
         "partner": partner,

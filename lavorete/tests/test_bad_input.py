@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lavorete.pathways.tests import expect_dashboard, expect_pathways
+from lavorete.people.tests import expect_people, expect_privacy
 from lavorete.spaces.tests import expect_member, expect_ops, expect_reports, expect_setup
 
 # url name, kwargs factory, persona allowed to use the form
@@ -32,7 +34,16 @@ FORMS: list[tuple[str, Any, str | None]] = [
     ("account_signup", lambda o: {}, None),
     ("account_login", lambda o: {}, None),
 ]
-for _area in (expect_setup, expect_ops, expect_member, expect_reports):
+for _area in (
+    expect_setup,
+    expect_ops,
+    expect_member,
+    expect_reports,
+    expect_people,
+    expect_privacy,
+    expect_pathways,
+    expect_dashboard,
+):
     FORMS.extend(_area.FORMS)
 
 GARBAGE: list[Any] = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("gestione/privacy/", include("lavorete.people.urls_privacy")),
     path("area-personale/profilo/", include("lavorete.people.urls_me")),
     path("area-personale/percorso/", include("lavorete.pathways.urls_me")),
+    path("area-personale/i-miei-dati/", include("lavorete.people.urls_mydata")),
     path("gestione/", include("lavorete.network.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

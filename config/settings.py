@@ -255,6 +255,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Largest document a user can upload (agreements, CVs), in bytes.
 LAVORETE_MAX_DOCUMENT_BYTES = env.int("LAVORETE_MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
+PEOPLE_RETENTION_YEARS = env.int("LAVORETE_PEOPLE_RETENTION_YEARS", default=5)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

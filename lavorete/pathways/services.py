@@ -45,7 +45,7 @@ from lavorete.pathways.models import (
     StageTransition,
     TargetKind,
 )
-from lavorete.people.consents import REFERRAL_TEXT, current_text
+from lavorete.people.consents import REFERRAL_TEXT
 from lavorete.people.models import (
     Category,
     Consent,
@@ -54,7 +54,7 @@ from lavorete.people.models import (
     SpecialCategoryData,
     months_before,
 )
-from lavorete.people.services import person_create
+from lavorete.people.services import consent_give, person_create
 
 # The pathway a programme gets when nobody has designed its own.
 DEFAULT_STAGES: list[tuple[str, str]] = [
@@ -414,28 +414,8 @@ def stage_remove(*, actor: Any, stage: Stage) -> None:
 
 
 def _consent_give(*, actor: Any, person: Person, purpose: str) -> Consent:
-    """Record the consent to the text in force for `purpose` (replacing an older active one)."""
-    text = current_text(purpose)
-    now = timezone.now()
-    active = Consent.objects.filter(person=person, purpose=purpose, withdrawn_at__isnull=True)
-    current = active.filter(text_version=text.version).first()
-    if current is not None:
-        return current
-    active.update(withdrawn_at=now)
-    consent = Consent.objects.create(
-        person=person,
-        purpose=purpose,
-        text_version=text.version,
-        given_at=now,
-        recorded_by=_actor(actor),
-    )
-    audit_record(
-        actor=actor,
-        action="person.consent_give",
-        target=person,
-        changes={"purpose": purpose, "text_version": text.version},
-    )
-    return consent
+    """Record the consent on the text in force for `purpose` (the people app's service)."""
+    return consent_give(actor=actor, person=person, purpose=purpose)
 
 
 def has_programme_consent(person: Person) -> bool:

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lavorete.pathways import views_me
 
 app_name = "pathways_me"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_me.MyPathwayView.as_view(), name="pathway"),
+    path("piano/", views_me.MyPlanView.as_view(), name="plan"),
+    path("piano/<int:goal_pk>/", views_me.MyGoalView.as_view(), name="goal"),
+]

@@ -27,6 +27,7 @@ def test_it_registers_and_enrols_at_the_first_stage(operator, ready, municipalit
         birth_date=dt.date(2001, 2, 3),
         gender="female",
     )
+    assert enrolment.stage is not None
     assert enrolment.stage.position == 1
     assert enrolment.cat_under_30 and enrolment.cat_woman
     assert StageTransition.objects.filter(enrolment=enrolment).count() == 1

@@ -16,7 +16,8 @@ def test_it_sets_and_updates_a_target(coordinator, programme):
         actor=coordinator, programme=programme, kind="reached", category="", value=450
     )
     assert ProgrammeTarget.objects.get(programme=programme).value == 450
-    entry = AuditEntry.objects.filter(action="programme.target_set").last()
+    entry = AuditEntry.objects.filter(action="programme.target_set").order_by("pk").last()
+    assert entry is not None
     assert entry.changes["fields"] == ["value"]
     assert 450 not in entry.changes.values()
     services.programme_target_remove(actor=coordinator, target=target)

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lavorete.core.audit import audit_record
@@ -1346,3 +1347,53 @@ def referral_withdraw(*, actor: Any, referral: Referral, note: str = "") -> Refe
         raise PermissionDenied
     with transaction.atomic():
         return _decide(referral, ReferralStatus.WITHDRAWN, actor, note)
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def follow_up_reminders_send(*, today: date | None = None) -> int:
+    """E-mail each operator the follow-ups due within a week (overdue included): only their
+    first name, a count and a link, never anything about the people. Returns the e-mails sent."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from lavorete.core.tasks import send_email
+
+    today = today or timezone.localdate()
+    until = today + timedelta(days=6)
+    due = (
+        FollowUp.objects.filter(
+            done_at__isnull=True,
+            due_on__lte=until,
+            assigned_to__isnull=False,
+            assigned_to__is_active=True,
+            outcome__enrolment__person__anonymised_at__isnull=True,
+        )
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .order_by("assigned_to")
+    )
+    counts = {row["assigned_to"]: row["n"] for row in due}
+    link = settings.SITE_URL.rstrip("/") + reverse("pathways:tasks")
+    sent = 0
+    from lavorete.core.models import User
+
+    for user in User.objects.filter(pk__in=counts).order_by("pk"):
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "first_name": (user.full_name.split() or [""])[0],
+                "count": counts[user.pk],
+                "until": date_format(until, "DATE_FORMAT"),
+                "link": link,
+                "site": settings.SITE_NAME,
+            }
+            subject = render_to_string(
+                "pathways/email/follow_up_reminder_subject.txt", context
+            ).strip()
+            body = render_to_string("pathways/email/follow_up_reminder.txt", context)
+        send_email.enqueue(subject=subject, body=body, to=[user.email])
+        sent += 1
+    return sent

@@ -57,6 +57,7 @@ def test_it_hides_counts_from_one_to_four_and_shows_the_rest() -> None:
     assert cell(12).export() == 12
 
 
+@settings(deadline=None)
 @given(series)
 def test_it_never_shows_a_small_count(values: list[int]) -> None:
     for with_total in (False, True):
@@ -67,7 +68,7 @@ def test_it_never_shows_a_small_count(values: list[int]) -> None:
                 assert c.hidden
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(series)
 @example([4, 4])
 @example([1, 5])
@@ -94,6 +95,7 @@ def test_no_hidden_small_count_can_be_worked_out_from_the_total(values: list[int
             assert len(candidates) >= 2, (values, states)
 
 
+@settings(deadline=None)
 @given(series)
 def test_it_hides_no_more_than_it_needs(values: list[int]) -> None:
     """Without small cells nothing else is hidden; a withheld series had no way out."""

@@ -60,3 +60,11 @@ def odt(name: str = "cv.odt") -> SimpleUploadedFile:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
     return SimpleUploadedFile(name, buffer.getvalue(), "application/vnd.oasis.opendocument.text")
+
+
+def english(settings: Any) -> Any:
+    """Messages in English whatever the catalogue holds: tests compare English texts."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    return translation.override("en")

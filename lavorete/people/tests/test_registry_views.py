@@ -6,9 +6,16 @@ from django.urls import reverse
 from lavorete.core.models import PersonalDataAccess
 from lavorete.people.models import Consent, PersonLanguage, PersonSkill
 from lavorete.people.services import person_cv_set, special_data_set
-from lavorete.people.tests.registry_support import make_skills, pdf
+from lavorete.people.tests.registry_support import english, make_skills, pdf
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    with english(settings):
+        yield
+
 
 PAGES = [
     "people:person",

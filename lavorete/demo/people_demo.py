@@ -50,7 +50,6 @@ from lavorete.pathways.models import (
     GoalStatus,
     Outcome,
     OutcomeKind,
-    ProgrammeTarget,
     ServiceDelivery,
     ServiceKind,
     ServiceMode,
@@ -59,7 +58,20 @@ from lavorete.pathways.models import (
     StageTransition,
     TargetKind,
 )
-from lavorete.pathways.services import enrolment_create, pathway_template_default
+from lavorete.pathways.services import (
+    case_note_add,
+    enrolment_move,
+    goal_add,
+    intake,
+    pathway_template_default,
+    plan_agree,
+    programme_legal_basis_set,
+    programme_target_set,
+    referral_create,
+    referral_withdraw,
+    service_record,
+    stage_update,
+)
 from lavorete.people.consents import current_text
 from lavorete.people.models import (
     Category,
@@ -77,13 +89,18 @@ from lavorete.people.models import (
     months_before,
     years_before,
 )
-from lavorete.people.services import person_create, special_data_set
+from lavorete.people.services import (
+    person_language_set,
+    person_skill_add,
+    special_data_set,
+)
 from lavorete.territory.models import Municipality
 
 if TYPE_CHECKING:  # builders imports this module to register its builder
     from lavorete.demo.builders import DemoContext
 
 PROGRAMME = "cittadinanza-al-lavoro"
+MAKERS_PROGRAMME = "hubout"
 PEOPLE = 400  # the job seeker persona included
 PERSON_DOMAIN = "persone.example.org"
 # The last days' intakes go through the services, as an operator would today.
@@ -507,24 +524,30 @@ def build_people(ctx: "DemoContext") -> None:
     world.invent_people()
     world.walk_pathways()
     world.write()
+    world.referrals()
     world.recent_intakes()
 
 
 def _set_up_programme(programme: Programme) -> None:
     """Legal basis, targets and the standard pathway (its project lab needs an approval)."""
-    if programme.legal_basis != ProgrammeLegalBasis.CONSENT:
-        # The lead is a social cooperative: participants take part on their consent.
-        Programme.objects.filter(pk=programme.pk).update(legal_basis=ProgrammeLegalBasis.CONSENT)
-        programme.legal_basis = ProgrammeLegalBasis.CONSENT
+    # The lead is a social cooperative: participants take part on their consent.
+    programme_legal_basis_set(
+        actor=None, programme=programme, legal_basis=ProgrammeLegalBasis.CONSENT
+    )
+    existing = set(programme.targets.values_list("kind", "category"))
     for kind, category, value in TARGETS:
-        ProgrammeTarget.objects.get_or_create(
-            programme=programme, kind=kind, category=category, defaults={"value": value}
-        )
+        if (kind, category) not in existing:
+            programme_target_set(
+                actor=None, programme=programme, kind=kind, category=category, value=value
+            )
     if Stage.objects.filter(programme=programme).exists():
         return
-    pathway_template_default(actor=None, programme=programme)
-    # A business idea gets the lab's mentors only once the coordinator approves it.
-    Stage.objects.filter(programme=programme, kind=StageKind.PROJECT_LAB).update(gate=Gate.APPROVAL)
+    for stage in pathway_template_default(actor=None, programme=programme):
+        if stage.kind == StageKind.PROJECT_LAB:
+            # A business idea gets the lab's mentors once a coordinator approves it.
+            stage_update(
+                actor=None, stage=stage, name=stage.name, kind=stage.kind, gate=Gate.APPROVAL
+            )
 
 
 def _operators(ctx: "DemoContext", programme: Programme) -> list[User]:
@@ -548,22 +571,32 @@ def _operators(ctx: "DemoContext", programme: Programme) -> list[User]:
 
 
 def _job_seeker(ctx: "DemoContext", programme: Programme, tutor: User) -> None:
-    """The job-seeker persona: her record, linked to her login, enrolled with a plan and goals."""
+    """The job-seeker persona: her record, linked to her login, in the work-design lab with an
+    agreed plan, all through the services her operator uses."""
     user = ctx.users.get("job_seeker")
     if user is None or Person.objects.filter(user=user).exists():
         return
     today = timezone.localdate()
-    pioltello = Municipality.objects.get(name="Pioltello", province__abbreviation="MI")
-    record = person_create(
+    enrolled_on = today - dt.timedelta(days=45)
+    birth = dt.date(1991, 4, 17)
+    enrolment = intake(
         actor=tutor,
+        programme=programme,
+        tutor=tutor,
+        consents=[
+            ConsentPurpose.PROGRAMME,
+            ConsentPurpose.PROFILE_SHARING,
+            ConsentPurpose.NEWSLETTER,
+        ],
+        enrolled_on=enrolled_on,
         user=user,
         first_name="Martina",
         last_name="Esposito",
         email=user.email,
-        tax_code=invented_tax_code("Martina", "Esposito", dt.date(1991, 4, 17), True, "F839"),
-        birth_date=dt.date(1991, 4, 17),
+        tax_code=invented_tax_code("Martina", "Esposito", birth, True, "F839"),
+        birth_date=birth,
         gender=Gender.FEMALE,
-        residence=pioltello,
+        residence=Municipality.objects.get(name="Pioltello", province__abbreviation="MI"),
         education_level=IscedLevel.ISCED_3,
         education_title="Diploma di tecnico dei servizi commerciali",
         employment_status=EmploymentStatus.UNEMPLOYED,
@@ -573,48 +606,79 @@ def _job_seeker(ctx: "DemoContext", programme: Programme, tutor: User) -> None:
         mobility_km=15,
         driving_licence=True,
     )
-    enrolled_on = today - dt.timedelta(days=75)
-    _consents(record, enrolled_on, tutor, sharing=True, newsletter=True)
-    PersonLanguage.objects.bulk_create(
-        [
-            PersonLanguage(person=record, language="it", level=CefrLevel.NATIVE),
-            PersonLanguage(person=record, language="en", level=CefrLevel.B1),
-        ]
-    )
+    record = enrolment.person
+    person_language_set(actor=tutor, person=record, language="it", level=CefrLevel.NATIVE)
+    person_language_set(actor=tutor, person=record, language="en", level=CefrLevel.B1)
     skills = _skills_by_label()
-    PersonSkill.objects.bulk_create(
-        [
-            PersonSkill(person=record, skill=skills[label], level=level, evidence=evidence)
-            for label, level, evidence in [
-                ("communicate with customers", 3, SkillEvidence.ASSESSED),
-                ("use spreadsheets software", 2, SkillEvidence.SELF_DECLARED),
-                ("organise business documents", 3, SkillEvidence.SELF_DECLARED),
-            ]
-            if label in skills
-        ]
-    )
-    enrolment = enrolment_create(
-        actor=tutor, person=record, programme=programme, tutor=tutor, enrolled_on=enrolled_on
-    )
-    agreed = enrolled_on + dt.timedelta(days=30)
-    Goal.objects.bulk_create(
-        [
-            Goal(
-                enrolment=enrolment,
-                title=title,
-                description=description,
-                due_on=agreed + dt.timedelta(days=days),
-                created_by=tutor,
-                created_at=_at(agreed, 11),
+    for label, level, evidence in [
+        ("communicate with customers", 3, SkillEvidence.ASSESSED),
+        ("use spreadsheets software", 2, SkillEvidence.SELF_DECLARED),
+        ("organise business documents", 3, SkillEvidence.SELF_DECLARED),
+    ]:
+        if label in skills:
+            person_skill_add(
+                actor=tutor, person=record, skill=skills[label], level=level, evidence=evidence
             )
-            for title, description, days in [
-                ("Aggiornare il curriculum", "Rivederlo insieme alla tutor.", 20),
-                ("Completare il laboratorio di work design", "", 60),
-                ("Candidarsi ad almeno cinque offerte al mese", "Part-time, vicino a casa.", 120),
-            ]
-        ]
+    attended = [(enrolment, True)]
+    for day, kind, minutes in [
+        (enrolled_on, ServiceKind.INTERVIEW, 60),
+        (enrolled_on + dt.timedelta(days=12), ServiceKind.ORIENTATION, 60),
+        (today - dt.timedelta(days=6), ServiceKind.ASSESSMENT, 90),
+    ]:
+        service_record(
+            actor=tutor,
+            programme=programme,
+            kind=kind,
+            mode=ServiceMode.INDIVIDUAL,
+            held_on=day,
+            duration_minutes=minutes,
+            operator=tutor,
+            attendances=attended,
+        )
+    case_note_add(
+        actor=tutor,
+        enrolment=enrolment,
+        text="Primo colloquio svolto. Rientra dopo la maternità, cerca un part-time vicino a "
+        "casa; esperienza come commessa e in segreteria.",
     )
-    Enrolment.objects.filter(pk=enrolment.pk).update(plan_agreed_on=agreed)
+    stages = {s.kind: s for s in Stage.objects.filter(programme=programme)}
+    enrolment_move(actor=tutor, enrolment=enrolment, to_stage=stages[StageKind.ORIENTATION])
+    enrolment_move(actor=tutor, enrolment=enrolment, to_stage=stages[StageKind.WORK_DESIGN])
+    for title, description, days in [
+        ("Aggiornare il curriculum", "Rivederlo insieme alla tutor.", 14),
+        ("Completare il laboratorio di work design", "", 40),
+        ("Candidarsi ad almeno cinque offerte al mese", "Part-time, vicino a casa.", 120),
+    ]:
+        goal_add(
+            actor=tutor,
+            enrolment=enrolment,
+            title=title,
+            description=description,
+            due_on=today + dt.timedelta(days=days),
+        )
+    plan_agree(actor=tutor, enrolment=enrolment, on=today - dt.timedelta(days=3))
+
+
+# The fields of a person's record the demo invents (what an intake form asks).
+RECORD_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "tax_code",
+    "birth_date",
+    "gender",
+    "residence",
+    "education_level",
+    "education_title",
+    "employment_status",
+    "employment_status_since",
+    "is_neet",
+    "is_returning_mother",
+    "is_migrant",
+    "hours_per_week",
+    "mobility_km",
+    "driving_licence",
+)
 
 
 # --- the bulk history -----------------------------------------------------------------------
@@ -627,28 +691,6 @@ def _skills_by_label() -> dict[str, Any]:
         language="en", kind=LabelKind.PREFERRED, text__in=SKILLS, skill__isnull=False
     ).select_related("skill")
     return {label.text: label.skill for label in labels}
-
-
-def _consents(
-    person: Person, day: dt.date, by: User | None, *, sharing: bool, newsletter: bool
-) -> None:
-    purposes = [ConsentPurpose.PROGRAMME]
-    if sharing:
-        purposes.append(ConsentPurpose.PROFILE_SHARING)
-    if newsletter:
-        purposes.append(ConsentPurpose.NEWSLETTER)
-    Consent.objects.bulk_create(
-        [
-            Consent(
-                person=person,
-                purpose=purpose,
-                text_version=current_text(purpose).version,
-                given_at=_at(day, 9, 45),
-                recorded_by=by,
-            )
-            for purpose in purposes
-        ]
-    )
 
 
 @dataclass
@@ -1326,52 +1368,74 @@ class _World:
         skills = _skills_by_label()
         for p in self.recent:
             person = p.person
-            fields = {
-                name: getattr(person, name)
-                for name in (
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "tax_code",
-                    "birth_date",
-                    "gender",
-                    "residence",
-                    "education_level",
-                    "education_title",
-                    "employment_status",
-                    "employment_status_since",
-                    "is_neet",
-                    "is_returning_mother",
-                    "is_migrant",
-                    "hours_per_week",
-                    "mobility_km",
-                    "driving_licence",
-                )
-            }
-            record = person_create(actor=p.tutor, **fields)
-            if p.special:
-                special_data_set(actor=p.tutor, person=record, **p.special)
-            PersonLanguage.objects.bulk_create(
-                [PersonLanguage(person=record, language=c, level=lv) for c, lv in p.languages]
-            )
-            PersonSkill.objects.bulk_create(
-                [
-                    PersonSkill(person=record, skill=skills[label], level=level, evidence=evidence)
-                    for label, level, evidence in p.skills
-                    if label in skills
-                ]
-            )
-            _consents(
-                record,
-                p.enrolled_on,
-                p.tutor,
-                sharing=any(c[0] == ConsentPurpose.PROFILE_SHARING for c in p.consents),
-                newsletter=any(c[0] == ConsentPurpose.NEWSLETTER for c in p.consents),
-            )
-            enrolment_create(
+            fields = {name: getattr(person, name) for name in RECORD_FIELDS}
+            enrolment = intake(
                 actor=p.tutor,
-                person=record,
                 programme=self.programme,
                 tutor=p.tutor,
+                consents=[purpose for purpose, _given, _gone in p.consents],
                 enrolled_on=p.enrolled_on,
+                **fields,
             )
+            record = enrolment.person
+            if p.special:
+                special_data_set(actor=p.tutor, person=record, **p.special)
+            for code, cefr in p.languages:
+                person_language_set(actor=p.tutor, person=record, language=code, level=cefr)
+            for label, level, evidence in p.skills:
+                if label in skills:
+                    person_skill_add(
+                        actor=p.tutor,
+                        person=record,
+                        skill=skills[label],
+                        level=level,
+                        evidence=evidence,
+                    )
+            service_record(
+                actor=p.tutor,
+                programme=self.programme,
+                kind=ServiceKind.INTERVIEW,
+                mode=ServiceMode.INDIVIDUAL,
+                held_on=p.enrolled_on,
+                duration_minutes=60,
+                operator=p.tutor,
+                attendances=[(enrolment, True)],
+            )
+            case_note_add(actor=p.tutor, enrolment=enrolment, text=self.rng.choice(NOTES["intake"]))
+            if (self.today - p.enrolled_on).days >= 7:
+                enrolment_move(
+                    actor=p.tutor,
+                    enrolment=enrolment,
+                    to_stage=self.stages[StageKind.ORIENTATION],
+                )
+
+    def referrals(self) -> None:
+        """Two people the persona operator proposed to the MakersLab of Cinisello, with their
+        consent; one of them changed their mind."""
+        hubout = Programme.objects.filter(slug=MAKERS_PROGRAMME).first()
+        makers = self.ctx.orgs.get("makers")
+        if hubout is None or makers is None:
+            return
+        searching = [
+            p
+            for p in self.profiles
+            if p.tutor == self.operators[0]
+            and p.stage == StageKind.JOB_SEARCH
+            and p.status == EnrolmentStatus.ACTIVE
+        ]
+        for p, withdrawn in zip(searching[:2], (False, True), strict=False):
+            referral = referral_create(
+                actor=p.tutor,
+                enrolment=p.enrolment,
+                to_programme=hubout,
+                to_organisation=makers,
+                reason="Interesse per la fabbricazione digitale: il MakersLab offre un percorso "
+                "di formazione sulla stampa 3D e il taglio laser.",
+                person_consents=True,
+            )
+            if withdrawn:
+                referral_withdraw(
+                    actor=p.tutor,
+                    referral=referral,
+                    note="Ha trovato un corso più vicino a casa.",
+                )

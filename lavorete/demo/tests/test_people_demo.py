@@ -30,6 +30,8 @@ from lavorete.pathways.models import (
     Outcome,
     OutcomeKind,
     ProgrammeTarget,
+    Referral,
+    ReferralStatus,
     ServiceDelivery,
     ServiceKind,
     ServiceMode,
@@ -65,6 +67,7 @@ MODELS = (
     Outcome,
     FollowUp,
     ProgrammeTarget,
+    Referral,
     Stage,
     RoleAssignment,
     User,
@@ -155,6 +158,12 @@ def test_the_operators_deliver_services_write_notes_and_record_outcomes(demo):
     assert outcomes.filter(kind=OutcomeKind.SELF_EMPLOYMENT).count() >= 3
     assert outcomes.filter(kind=OutcomeKind.TRAINING).count() >= 20
     today = timezone.localdate()
+    referrals = Referral.objects.filter(from_enrolment__programme=programme())
+    assert set(referrals.values_list("status", flat=True)) == {
+        ReferralStatus.PROPOSED,
+        ReferralStatus.WITHDRAWN,
+    }
+    assert all(r.consent_text_version for r in referrals)
     follow_ups = FollowUp.objects.filter(outcome__enrolment__programme=programme())
     assert follow_ups.filter(done_at__isnull=False).count() >= 5
     assert follow_ups.filter(done_at__isnull=True, due_on__lt=today).count() >= 3

@@ -50,7 +50,10 @@ PERSONAS: list[Persona] = [
         "operator",
         "operatrice@demo.example.org",
         "Sara Colombo",
-        _("Operator of the programme 'Cittadinanza al lavoro'"),
+        _(
+            "Operator of the programme 'Cittadinanza al lavoro', "
+            "also allowed to see health and disability data"
+        ),
         staff=True,
     ),
     Persona(
@@ -78,7 +81,7 @@ PERSONAS: list[Persona] = [
         "job_seeker",
         "persona@demo.example.org",
         "Martina Esposito",
-        _("Job seeker in Pioltello"),
+        _("Job seeker in Pioltello, on her pathway in 'Cittadinanza al lavoro'"),
         staff=False,
     ),
     Persona(

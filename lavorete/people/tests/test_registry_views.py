@@ -153,7 +153,7 @@ def test_the_skill_picker_works_without_javascript(client, operator, registered)
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'type="radio"' in page and "comunicare con i clienti" in page
+    assert 'type="radio"' in page and "communicate with customers" in page
     assert not PersonSkill.objects.exists()
     response = client.post(
         url("people:skills", registered),
@@ -168,7 +168,7 @@ def test_the_skill_picker_works_without_javascript(client, operator, registered)
     row = PersonSkill.objects.get()
     assert (row.level, row.evidence, row.assessed_by) == (3, "assessed", operator)
     listed = client.get(url("people:skills", registered)).content.decode()
-    assert "comunicare con i clienti" in listed
+    assert "communicate with customers" in listed
 
 
 def test_the_skill_picker_says_when_nothing_matches(client, operator, registered):

@@ -256,7 +256,10 @@ class PersonFileView(PersonMixin, TemplateView):
             timeline=person_timeline(person, enrolments, notes_of=readable),
             shows_notes=bool(readable),
             actions=actions,
-            edit_url=optional_url("people:person_edit", person_pk=person.pk),
+            profile_url=optional_url("people:person", person_pk=person.pk),
+            edit_url=optional_url("people:edit", person_pk=person.pk)
+            if has_perm(user, "people.manage_person", person)
+            else "",
             **kwargs,
         )
 

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from lavorete.core.models import AuditEntry, RoleAssignment, User
@@ -278,3 +279,21 @@ def test_running_the_builder_again_changes_nothing(demo):
     ctx = DemoContext(rng=random.Random(1), log=lambda _message: None)
     build_people(ctx)
     assert {model.__name__: model.objects.count() for model in MODELS} == before
+
+
+def test_the_operator_and_the_job_seeker_open_their_pages_on_the_demo(demo, client):
+    operator = User.objects.get(email=persona("operator").email)
+    seeker = Person.objects.get(user__email=persona("job_seeker").email)
+    client.force_login(operator)
+    caseload = client.get(reverse("pathways:caseload"))
+    assert caseload.status_code == 200
+    assert client.get(reverse("pathways:person_file", args=[seeker.pk])).status_code == 200
+    assert client.get(reverse("pathways:tasks")).status_code == 200
+    dashboard = client.get(reverse("programme_dashboard:programme", args=[programme().pk]))
+    assert dashboard.status_code == 200
+    client.force_login(User.objects.get(email=persona("company").email))
+    assert client.get(reverse("pathways:person_file", args=[seeker.pk])).status_code == 404
+    client.force_login(seeker.user)
+    pathway = client.get(reverse("pathways_me:pathway"))
+    assert pathway.status_code == 200
+    assert client.get(reverse("pathways_me:plan")).status_code == 200

@@ -34,7 +34,7 @@ def test_an_operator_follows_a_person(page: Page, audit: Audit, totp: TotpClock)
     page.fill('input[name="first_name"]', "Elena")
     page.fill('input[name="last_name"]', surname)
     _choose_first(page, "programme")
-    page.check('input[name="consent_programme"]')
+    page.locator('label[for="id_consent_programme"]').click()
     submit(page, "last_name")
     person_file = urlsplit(page.url).path
     assert person_file.startswith(f"{CASELOAD}persone/"), page.url

@@ -100,6 +100,11 @@ class SelfProfileForm(_PersonFieldsForm):
 
     model_fields = SELF_PROFILE_FIELDS
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The programme's operators need a way to reach the person.
+        self.fields["email"].required = True
+
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=())

@@ -30,6 +30,9 @@ OWN_ACTION = only(
         405,
     )
 )
+# Something named in the URL that only the person's own profile holds: 404 for the others.
+OWN_THING = only({"person": 200}, default=404)
+OWN_THING_ACTION = only({"person": 405}, default=404)
 API_STAFF = {
     "anonymous": 401,
     "person": 404,
@@ -67,6 +70,20 @@ def _own_skill(objs: dict[str, Any]) -> Any:
     return objs["person_skill"]
 
 
+def _own_language(objs: dict[str, Any]) -> dict[str, Any]:
+    from lavorete.people.services import person_language_set
+
+    person_language_set(actor=None, person=objs["registered"], language="en", level="B2")
+    return {"language": "en"}
+
+
+def _own_consent(objs: dict[str, Any]) -> dict[str, Any]:
+    from lavorete.people.services import consent_give
+
+    consent_give(actor=None, person=objs["registered"], purpose="newsletter")
+    return {"purpose": "newsletter"}
+
+
 def _skill(objs: dict[str, Any]) -> dict[str, Any]:
     return {**_person(objs), "skill_pk": _own_skill(objs).pk}
 
@@ -87,6 +104,19 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:special": (_person, SPECIAL),
     "people:import": (NO_KWARGS, IMPORT),
     "people:import_template": (NO_KWARGS, IMPORT),
+    # the person's own pages
+    "people_me:profile": (NO_KWARGS, OWN),
+    "people_me:edit": (NO_KWARGS, OWN),
+    "people_me:languages": (NO_KWARGS, OWN),
+    "people_me:language_remove": (_own_language, OWN_THING_ACTION),
+    "people_me:skills": (NO_KWARGS, OWN),
+    "people_me:skill_edit": (lambda o: {"skill_pk": _own_skill(o).pk}, OWN_THING),
+    "people_me:skill_remove": (lambda o: {"skill_pk": _own_skill(o).pk}, OWN_THING_ACTION),
+    "people_me:cv": (NO_KWARGS, OWN),
+    "people_me:cv_download": (lambda o: _with_cv(o) and {}, OWN),
+    "people_me:cv_remove": (NO_KWARGS, OWN_ACTION),
+    "people_me:consents": (NO_KWARGS, OWN),
+    "people_me:consent_withdraw": (_own_consent, OWN_THING_ACTION),
 }
 
 # url name, kwargs factory, persona allowed to use the form
@@ -97,4 +127,9 @@ FORMS: list[tuple[str, Any, str | None]] = [
     ("people:skill_edit", _skill, "operator"),
     ("people:consents", _person, "operator"),
     ("people:import", NO_KWARGS, "operator"),
+    ("people_me:edit", NO_KWARGS, "person"),
+    ("people_me:languages", NO_KWARGS, "person"),
+    ("people_me:skills", NO_KWARGS, "person"),
+    ("people_me:skill_edit", lambda o: {"skill_pk": _own_skill(o).pk}, "person"),
+    ("people_me:consents", NO_KWARGS, "person"),
 ]

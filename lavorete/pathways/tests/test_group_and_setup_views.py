@@ -27,7 +27,9 @@ def test_the_operator_plans_a_group_session_then_records_attendance(
         },
     )
     assert response.status_code == 302
-    delivery = Attendance.objects.first().delivery
+    attendance = Attendance.objects.first()
+    assert attendance is not None
+    delivery = attendance.delivery
     assert delivery.attendances.count() == 2
     assert not delivery.attendances.filter(present=True).exists()
     page = client.get(reverse("pathways:services"))

@@ -5,7 +5,7 @@ Merged into lavorete/tests/test_url_matrix.py and test_bad_input.py.
 
 from typing import Any
 
-from lavorete.tests.matrix import NO_KWARGS, Kwargs, only
+from lavorete.tests.matrix import NO_KWARGS, PERSONAS, Kwargs, only
 
 # A page about the registered person: their programme's operator and the coordinator
 # read it; everyone else learns nothing (404), never 403.
@@ -33,6 +33,7 @@ OWN_ACTION = only(
 # Something named in the URL that only the person's own profile holds: 404 for the others.
 OWN_THING = only({"person": 200}, default=404)
 OWN_THING_ACTION = only({"person": 405}, default=404)
+API_OWN = {**dict.fromkeys(PERSONAS, 404), "anonymous": 401}
 API_STAFF = {
     "anonymous": 401,
     "person": 404,
@@ -104,6 +105,9 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:special": (_person, SPECIAL),
     "people:import": (NO_KWARGS, IMPORT),
     "people:import_template": (NO_KWARGS, IMPORT),
+    # API
+    "api-1.0.0:get_person": (lambda o: {"person_id": o["registered"].pk}, API_STAFF),
+    "api-1.0.0:my_profile": (NO_KWARGS, {**API_OWN, "person": 200}),
     # the person's own pages
     "people_me:profile": (NO_KWARGS, OWN),
     "people_me:edit": (NO_KWARGS, OWN),

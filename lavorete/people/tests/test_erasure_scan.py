@@ -90,12 +90,20 @@ def _read_through_pages(client: Any, operator: Any, coordinator: Any, person: An
     """Staff open the person's file: the access log gets rows, as in real use."""
     for user in (operator, coordinator):
         client.force_login(user)
-        for name in ("pathways:person_file", "people:person_detail", "privacy:person_export"):
+        for name in (
+            "pathways:person_file",
+            "people:person",
+            "people:special",
+            "privacy:person_export",
+        ):
             try:
                 url = reverse(name, kwargs={"person_pk": person.pk})
             except NoReverseMatch:
                 continue
-            client.get(url)
+            assert client.get(url).status_code in {200, 403}, name
+    client.force_login(operator)
+    # Someone searched the caseload by surname: the query string is in the log too.
+    client.get(reverse("pathways:caseload"), {"q": VALUES["last_name"]})
     client.logout()
     log_person_read(operator, person, ["first_name", "last_name"], path=f"/persone/{person.pk}/")
 

@@ -20,8 +20,9 @@ Charts are inline SVG drawn by the templates from the geometry computed here.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -46,6 +47,7 @@ from lavorete.pathways.models import (
     TargetKind,
 )
 from lavorete.people.models import Category
+from lavorete.territory.models import Municipality
 
 DASHBOARD_PERM = "pathways.view_dashboard"
 
@@ -85,78 +87,136 @@ def _category_label(code: str) -> str:
     return str(Category(code).label) if code in Category.values else code
 
 
+def _enrolment_counts(
+    programme: Programme,
+) -> tuple[dict[str, int], dict[int | None, int], dict[int | None, int]]:
+    """One pass over the programme's enrolments, grouped by municipality, stage and status
+    (a few hundred groups at most), each with its category counts; the rest is addition."""
+    flags = {
+        f"in_{code}": Count("pk", filter=Q(**{flag: True}))
+        for code, flag in CATEGORY_FIELDS.items()
+    }
+    groups = (
+        Enrolment.objects.filter(programme=programme)
+        .order_by()
+        .values("municipality_id", "stage_id", "status")
+        .annotate(n=Count("pk"), **flags)
+    )
+    people: dict[str, int] = dict.fromkeys(
+        ["reached"]
+        + [f"status_{s}" for s in EnrolmentStatus.values]
+        + list(flags)
+        + [f"completed_{code}" for code in CATEGORY_FIELDS],
+        0,
+    )
+    by_municipality: dict[int | None, int] = {}
+    at_stage: dict[int | None, int] = {}
+    for group in cast(Iterable[dict[str, Any]], groups):
+        n = group["n"]
+        people["reached"] += n
+        people[f"status_{group['status']}"] += n
+        for code in CATEGORY_FIELDS:
+            people[f"in_{code}"] += group[f"in_{code}"]
+            if group["status"] == EnrolmentStatus.COMPLETED:
+                people[f"completed_{code}"] += group[f"in_{code}"]
+        by_municipality[group["municipality_id"]] = (
+            by_municipality.get(group["municipality_id"], 0) + n
+        )
+        at_stage[group["stage_id"]] = at_stage.get(group["stage_id"], 0) + n
+    return people, by_municipality, at_stage
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _funnel(stages: list[Stage]) -> dict[int, int]:
+    """People who ever reached each stage: distinct enrolments among the moves into it."""
+    return dict(
+        StageTransition.objects.filter(to_stage_id__in=[s.pk for s in stages])
+        .order_by()
+        .values_list("to_stage_id")
+        .annotate(n=Count("enrolment_id", distinct=True))
+    )
+
+
+def _outcome_counts(
+    programme: Programme, today: dt.date
+) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    """Outcomes and their follow-ups in one query: the programme's outcomes (with their
+    enrolment's categories) are read once, then counted three ways."""
+    codes = list(CATEGORY_FIELDS)
+    flags = [CATEGORY_FIELDS[code] for code in codes]
+    zeros = ", ".join("0" for _code in codes)
+    sums = ", ".join(f"SUM(CASE WHEN d.{flag} THEN 1 ELSE 0 END)" for flag in flags)
+    sql = f"""
+        WITH o AS (
+            SELECT o.id, o.enrolment_id, o.kind, o.contract_type, {", ".join(f"e.{f}" for f in flags)}
+            FROM {_table(Outcome)} o JOIN {_table(Enrolment)} e ON e.id = o.enrolment_id
+            WHERE e.programme_id = %s
+        )
+        SELECT 'people', d.kind, '', 0, COUNT(*), 0, 0, 0, {sums}
+        FROM (SELECT DISTINCT enrolment_id, kind, {", ".join(flags)} FROM o) d
+        GROUP BY d.kind
+        UNION ALL
+        SELECT 'jobs', o.kind, o.contract_type, 0, COUNT(*), 0, 0, 0, {zeros}
+        FROM o WHERE o.kind = %s
+        GROUP BY o.kind, o.contract_type
+        UNION ALL
+        SELECT 'follow_ups', '', '', f.months, COUNT(*),
+               SUM(CASE WHEN f.still_in_work = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN f.still_in_work = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN f.done_at IS NULL THEN 1 ELSE 0 END), {zeros}
+        FROM {_table(FollowUp)} f JOIN o ON o.id = f.outcome_id
+        WHERE f.done_at IS NOT NULL OR f.due_on <= %s
+        GROUP BY f.months
+    """  # noqa: S608 - table and column names from the models, values as parameters
+    counts: dict[str, int] = {"placed": 0, "self_employed": 0, "trained": 0, "jobs": 0}
+    for prefix in ("placed", "self_employed"):
+        counts.update({f"{prefix}_{code}": 0 for code in codes})
+    counts.update({f"contract_{c}": 0 for c in ContractType.values})
+    prefixes = {
+        OutcomeKind.JOB: "placed",
+        OutcomeKind.SELF_EMPLOYMENT: "self_employed",
+        OutcomeKind.TRAINING: "trained",
+    }
+    follow_ups: dict[int, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [programme.pk, OutcomeKind.JOB, True, False, today])
+        for part, kind, contract, months, n, in_work, gone, awaiting, *by_code in cursor:
+            if part == "people" and kind in prefixes:
+                prefix = prefixes[kind]
+                counts[prefix] = int(n)
+                for code, value in zip(codes, by_code, strict=True):
+                    counts[f"{prefix}_{code}"] = int(value or 0)
+            elif part == "jobs":
+                counts["jobs"] += int(n)
+                counts[f"contract_{contract}"] = int(n)
+            elif part == "follow_ups":
+                follow_ups[int(months)] = {
+                    "in_work": int(in_work or 0),
+                    "not_in_work": int(gone or 0),
+                    "awaiting": int(awaiting or 0),
+                }
+    return counts, follow_ups
+
+
 def programme_figures(programme: Programme, *, today: dt.date | None = None) -> dict[str, Any]:
-    """The programme's true counts; eight queries however many people it has.
+    """The programme's true counts; six queries however many people it has.
 
     Not for display: pass the result to `published_figures` first.
     """
     today = today or timezone.localdate()
     targets = list(ProgrammeTarget.objects.filter(programme=programme).order_by("kind", "category"))
     stages = list(Stage.objects.filter(programme=programme).order_by("position"))
-    enrolments = Enrolment.objects.filter(programme=programme).order_by()
-
-    # 1. People reached: by status, by category, completions of the categories targeted.
-    completed = Q(status=EnrolmentStatus.COMPLETED)
-    aggregates: dict[str, Any] = {"reached": Count("pk")}
-    for status in EnrolmentStatus.values:
-        aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
-    for code, flag in CATEGORY_FIELDS.items():
-        aggregates[f"in_{code}"] = Count("pk", filter=Q(**{flag: True}))
-    for code, flag in CATEGORY_FIELDS.items():
-        aggregates[f"completed_{code}"] = Count("pk", filter=completed & Q(**{flag: True}))
-    people = enrolments.aggregate(**aggregates)
-
-    # 2-3. By municipality of intake, and by current stage.
-    by_municipality = list(
-        enrolments.values("municipality_id", "municipality__name").annotate(n=Count("pk"))
-    )
-    at_stage = dict(enrolments.values_list("stage_id").annotate(n=Count("pk")))
-
-    # 4. The funnel: people who ever reached each stage.
-    reached_stage = dict(
-        StageTransition.objects.filter(to_stage__programme=programme)
+    people, by_municipality, at_stage = _enrolment_counts(programme)
+    names = dict(
+        Municipality.objects.filter(pk__in=[m for m in by_municipality if m is not None])
         .order_by()
-        .values_list("to_stage_id")
-        .annotate(n=Count("enrolment_id", distinct=True))
+        .values_list("pk", "name")
     )
-
-    # 5. Outcomes: people placed, self-employed, trained; jobs by contract type.
-    job = Q(kind=OutcomeKind.JOB)
-    business = Q(kind=OutcomeKind.SELF_EMPLOYMENT)
-    outcome_aggregates: dict[str, Any] = {
-        "placed": Count("enrolment_id", distinct=True, filter=job),
-        "self_employed": Count("enrolment_id", distinct=True, filter=business),
-        "trained": Count("enrolment_id", distinct=True, filter=Q(kind=OutcomeKind.TRAINING)),
-        "jobs": Count("pk", filter=job),
-    }
-    for contract in ContractType.values:
-        outcome_aggregates[f"contract_{contract}"] = Count(
-            "pk", filter=job & Q(contract_type=contract)
-        )
-    for code, flag in CATEGORY_FIELDS.items():
-        outcome_aggregates[f"placed_{code}"] = Count(
-            "enrolment_id", distinct=True, filter=job & Q(**{f"enrolment__{flag}": True})
-        )
-        outcome_aggregates[f"self_employed_{code}"] = Count(
-            "enrolment_id", distinct=True, filter=business & Q(**{f"enrolment__{flag}": True})
-        )
-    outcomes = Outcome.objects.filter(enrolment__programme=programme).aggregate(
-        **outcome_aggregates
-    )
-
-    # 6. Follow-ups due or answered: still in work, no longer, not answered yet.
-    follow_rows = (
-        FollowUp.objects.filter(outcome__enrolment__programme=programme)
-        .filter(Q(done_at__isnull=False) | Q(due_on__lte=today))
-        .order_by()
-        .values("months")
-        .annotate(
-            in_work=Count("pk", filter=Q(still_in_work=True)),
-            not_in_work=Count("pk", filter=Q(still_in_work=False)),
-            awaiting=Count("pk", filter=Q(done_at__isnull=True)),
-        )
-    )
-    follow_ups: dict[int, dict[str, Any]] = {row["months"]: dict(row) for row in follow_rows}
+    reached_stage = _funnel(stages)
+    outcomes, follow_ups = _outcome_counts(programme, today)
 
     def actual(kind: str, category: str) -> int:
         if kind == TargetKind.REACHED:
@@ -167,12 +227,12 @@ def programme_figures(programme: Programme, *, today: dt.date | None = None) -> 
         prefix = "placed" if kind == TargetKind.PLACEMENTS else "self_employed"
         return int(outcomes[f"{prefix}_{category}" if category else prefix])
 
-    unknown_municipality = sum(r["n"] for r in by_municipality if r["municipality_id"] is None)
+    unknown_municipality = by_municipality.get(None, 0)
     municipalities = sorted(
         (
-            {"id": r["municipality_id"], "name": r["municipality__name"], "count": r["n"]}
-            for r in by_municipality
-            if r["municipality_id"] is not None
+            {"id": pk, "name": names.get(pk, ""), "count": count}
+            for pk, count in by_municipality.items()
+            if pk is not None
         ),
         key=lambda m: (m["name"], m["id"]),
     )

@@ -1,25 +1,12 @@
-"""Builders for the dashboard tests: people registered and enrolled through the services.
-
-Stage moves, status changes and outcomes are written by `rows_as_services_write_*`:
-plain model rows shaped exactly as the pathways services write them (a
-transition for every move, follow-ups at 3, 6 and 12 months for a job or a
-business), so these tests don't depend on the casework forms.
-"""
+"""Builders for the dashboard tests: people registered, enrolled and followed through the
+services, as an operator would."""
 
 import datetime as dt
 import itertools
 from typing import Any
 
-from lavorete.pathways.models import (
-    ENDED_STATUSES,
-    FOLLOW_UP_MONTHS,
-    Enrolment,
-    FollowUp,
-    Outcome,
-    OutcomeKind,
-    Stage,
-    StageTransition,
-)
+from lavorete.pathways import services
+from lavorete.pathways.models import Enrolment, FollowUp, Outcome, Stage, StageTransition
 from lavorete.pathways.services import enrolment_create, pathway_template_default
 from lavorete.people.services import person_create
 
@@ -61,67 +48,36 @@ def stage(programme: Any, kind: str) -> Stage:
     return Stage.objects.get(programme=programme, kind=kind)
 
 
-def rows_as_services_write_move(enrolment: Enrolment, to_stage: Stage) -> None:
-    """What enrolment_move writes: the new stage and its transition."""
-    StageTransition.objects.create(
-        enrolment=enrolment,
-        from_stage=enrolment.stage,
-        to_stage=to_stage,
-        from_status=enrolment.status,
-        to_status=enrolment.status,
-    )
-    enrolment.stage = to_stage
-    enrolment.save(update_fields=["stage"])
+def move(enrolment: Enrolment, to_stage: Stage) -> StageTransition:
+    """Move to a stage without a gate (orientation, project lab, job search...)."""
+    return services.enrolment_move(actor=enrolment.tutor, enrolment=enrolment, to_stage=to_stage)
 
 
-def rows_as_services_write_status(enrolment: Enrolment, status: str, on: dt.date) -> None:
-    """What enrolment_complete / _drop / _suspend write: the status and its transition."""
-    StageTransition.objects.create(
-        enrolment=enrolment,
-        from_stage=enrolment.stage,
-        to_stage=enrolment.stage,
-        from_status=enrolment.status,
-        to_status=status,
-    )
-    enrolment.status = status
-    enrolment.ended_on = on if status in ENDED_STATUSES else None
-    enrolment.save(update_fields=["status", "ended_on"])
+def set_status(enrolment: Enrolment, status: str, on: dt.date) -> StageTransition:
+    change = {
+        "completed": services.enrolment_complete,
+        "dropped": services.enrolment_drop,
+        "suspended": services.enrolment_suspend,
+    }[status]
+    return change(actor=enrolment.tutor, enrolment=enrolment, reason="Motivo di prova", on=on)
 
 
-def rows_as_services_write_outcome(
+def record_outcome(
     enrolment: Enrolment, kind: str, start_date: dt.date, contract_type: str = ""
 ) -> Outcome:
-    """What outcome_record writes: the outcome and, for a job or business, its follow-ups."""
-    outcome = Outcome.objects.create(
+    """Record an outcome; a job or a business gets its follow-ups at 3, 6 and 12 months."""
+    return services.outcome_record(
+        actor=enrolment.tutor,
         enrolment=enrolment,
         kind=kind,
-        contract_type=contract_type,
-        employer_name="Azienda inventata" if kind == OutcomeKind.JOB else "",
         start_date=start_date,
-    )
-    if kind in (OutcomeKind.JOB, OutcomeKind.SELF_EMPLOYMENT):
-        FollowUp.objects.bulk_create(
-            FollowUp(
-                outcome=outcome,
-                months=months,
-                due_on=_add_months(start_date, months),
-                assigned_to=enrolment.tutor,
-            )
-            for months in FOLLOW_UP_MONTHS
-        )
-    return outcome
-
-
-def rows_as_services_write_follow_up(outcome: Outcome, months: int, still_in_work: bool) -> None:
-    """What follow_up_complete writes."""
-    from django.utils import timezone
-
-    FollowUp.objects.filter(outcome=outcome, months=months).update(
-        done_at=timezone.now(), still_in_work=still_in_work
+        contract_type=contract_type,
+        employer_name="Azienda inventata" if kind == "job" else "",
     )
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, 28))
+def answer_follow_up(outcome: Outcome, months: int, still_in_work: bool) -> FollowUp:
+    follow_up = FollowUp.objects.get(outcome=outcome, months=months)
+    return services.follow_up_complete(
+        actor=outcome.enrolment.tutor, follow_up=follow_up, still_in_work=still_in_work
+    )

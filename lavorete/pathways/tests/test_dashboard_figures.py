@@ -13,11 +13,11 @@ from lavorete.core.suppression import CellState
 from lavorete.pathways.dashboard import programme_figures, published_figures
 from lavorete.pathways.models import ProgrammeTarget
 from lavorete.pathways.tests.dashboard_support import (
+    answer_follow_up,
     enrol,
-    rows_as_services_write_follow_up,
-    rows_as_services_write_move,
-    rows_as_services_write_outcome,
-    rows_as_services_write_status,
+    move,
+    record_outcome,
+    set_status,
     stage,
 )
 from lavorete.people.services import person_update
@@ -61,23 +61,19 @@ def built(db: Any, programme: Any, operator: Any, municipality: Any) -> dict[str
     ]
     nowhere = enrol(programme, actor=operator, gender="male", birth_date=dt.date(1985, 1, 1))
     orientation = stage(programme, "orientation")
-    lab = stage(programme, "work_design")
+    lab = stage(programme, "project_lab")
     for enrolment in women[:6]:
-        rows_as_services_write_move(enrolment, orientation)
+        move(enrolment, orientation)
     for enrolment in women[:3]:
-        rows_as_services_write_move(enrolment, lab)
-    rows_as_services_write_status(women[0], "completed", dt.date(2026, 10, 1))
-    rows_as_services_write_status(women[1], "dropped", dt.date(2026, 10, 1))
-    rows_as_services_write_status(men[0], "suspended", dt.date(2026, 10, 1))
-    job1 = rows_as_services_write_outcome(
-        women[0], "job", dt.date(2026, 3, 1), contract_type="determinato"
-    )
-    rows_as_services_write_outcome(
-        women[2], "job", dt.date(2026, 6, 1), contract_type="apprendistato"
-    )
-    rows_as_services_write_outcome(women[2], "training", dt.date(2026, 5, 1))
-    rows_as_services_write_outcome(men[1], "self_employment", dt.date(2026, 9, 1))
-    rows_as_services_write_follow_up(job1, 3, still_in_work=True)
+        move(enrolment, lab)
+    set_status(women[0], "completed", dt.date(2026, 10, 1))
+    set_status(women[1], "dropped", dt.date(2026, 10, 1))
+    set_status(men[0], "suspended", dt.date(2026, 10, 1))
+    job1 = record_outcome(women[0], "job", dt.date(2026, 3, 1), contract_type="determinato")
+    record_outcome(women[2], "job", dt.date(2026, 6, 1), contract_type="apprendistato")
+    record_outcome(women[2], "training", dt.date(2026, 5, 1))
+    record_outcome(men[1], "self_employment", dt.date(2026, 9, 1))
+    answer_follow_up(job1, 3, still_in_work=True)
     for kind, category, value in [
         ("reached", "", 400),
         ("reached", "woman", 200),
@@ -120,7 +116,7 @@ def test_it_counts_stages_statuses_and_outcomes(built: dict[str, Any], programme
     funnel = {f["name"]: (f["reached"], f["current"]) for f in figures["funnel"]}
     assert funnel["Intake"] == (11, 5)
     assert funnel["Orientation"] == (6, 3)
-    assert funnel["Work-design lab"] == (3, 3)
+    assert funnel["Project lab"] == (3, 3)
     assert funnel["Training"] == (0, 0)
     assert {s["code"]: s["count"] for s in figures["statuses"]} == {
         "active": 8,
@@ -202,10 +198,10 @@ def test_it_takes_the_same_number_of_queries_for_3_and_30_people(
     for _ in range(3):
         enrol(programme, actor=operator, residence=municipality)
     few = queries()
-    lab = stage(programme, "work_design")
+    lab = stage(programme, "project_lab")
     for i in range(27):
         enrolment = enrol(programme, actor=operator, residence=municipality)
-        rows_as_services_write_move(enrolment, lab)
+        move(enrolment, lab)
         if i % 3 == 0:
-            rows_as_services_write_outcome(enrolment, "job", dt.date(2026, 2, 1), "tirocinio")
-    assert queries() == few == 8
+            record_outcome(enrolment, "job", dt.date(2026, 2, 1), "tirocinio")
+    assert queries() == few == 6

@@ -16,8 +16,8 @@ from lavorete.core.roles import Role, ScopeKind
 from lavorete.pathways.models import ProgrammeTarget
 from lavorete.pathways.tests.dashboard_support import (
     enrol,
-    rows_as_services_write_move,
-    rows_as_services_write_outcome,
+    move,
+    record_outcome,
     stage,
 )
 from lavorete.territory.models import Municipality
@@ -45,9 +45,9 @@ def figures_built(
         enrol(programme, actor=operator, residence=segrate, gender="male")
     orientation = stage(programme, "orientation")
     for enrolment in pioltello[:6]:
-        rows_as_services_write_move(enrolment, orientation)
-    rows_as_services_write_outcome(pioltello[0], "job", dt.date(2026, 3, 2), "indeterminato")
-    rows_as_services_write_outcome(pioltello[1], "job", dt.date(2026, 4, 1), "tirocinio")
+        move(enrolment, orientation)
+    record_outcome(pioltello[0], "job", dt.date(2026, 3, 2), "indeterminato")
+    record_outcome(pioltello[1], "job", dt.date(2026, 4, 1), "tirocinio")
     ProgrammeTarget.objects.create(programme=programme, kind="reached", value=400)
     return programme
 
@@ -164,11 +164,11 @@ def test_the_pages_take_the_same_queries_for_3_and_30_people(
         enrol(programme, actor=operator, residence=municipality)
     page, index = url("programme", programme), reverse("programme_dashboard:index")
     few = (_queries(client, page), _queries(client, index))
-    lab = stage(programme, "work_design")
+    lab = stage(programme, "project_lab")
     segrate = Municipality.objects.get(name="Segrate")
     for i in range(27):
         enrolment = enrol(programme, actor=operator, residence=[municipality, segrate][i % 2])
-        rows_as_services_write_move(enrolment, lab)
+        move(enrolment, lab)
         if i % 3 == 0:
-            rows_as_services_write_outcome(enrolment, "job", dt.date(2026, 2, 1), "tirocinio")
+            record_outcome(enrolment, "job", dt.date(2026, 2, 1), "tirocinio")
     assert (_queries(client, page), _queries(client, index)) == few

@@ -252,3 +252,33 @@ def test_the_cv_of_another_programme_is_never_served(client, other_operator, reg
     person_cv_set(actor=operator, person=registered, upload=pdf())
     client.force_login(other_operator)
     assert client.get(url("people:cv_download", registered)).status_code == 404
+
+
+def test_the_skills_page_makes_the_same_number_of_queries_for_more_skills(
+    client, operator, registered, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lavorete.people.services import person_skill_add
+    from lavorete.skills.importer import normalise
+    from lavorete.skills.models import Label, Skill
+
+    def add_skill(number):
+        skill = Skill.objects.create(uri=f"http://data.europa.eu/esco/skill/count-{number}")
+        text = f"skill number {number}"
+        Label.objects.create(
+            skill=skill, language="en", kind="preferred", text=text, normalised=normalise(text)
+        )
+        person_skill_add(actor=operator, person=registered, skill=skill)
+
+    client.force_login(operator)
+    add_skill(1)
+    page = url("people:skills", registered)
+    client.get(page)  # warm the caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(page)
+    for number in range(2, 8):
+        add_skill(number)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(page)

@@ -207,7 +207,11 @@ def programme_figures(programme: Programme, *, today: dt.date | None = None) -> 
     Not for display: pass the result to `published_figures` first.
     """
     today = today or timezone.localdate()
-    targets = list(ProgrammeTarget.objects.filter(programme=programme).order_by("kind", "category"))
+    kinds = list(TargetKind.values)
+    targets = sorted(
+        ProgrammeTarget.objects.filter(programme=programme),
+        key=lambda t: (kinds.index(t.kind) if t.kind in kinds else len(kinds), t.category),
+    )
     stages = list(Stage.objects.filter(programme=programme).order_by("position"))
     people, by_municipality, at_stage = _enrolment_counts(programme)
     names = dict(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -98,6 +99,21 @@ class ObjectMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ObjectFirstMixin(ObjectMixin):
+    """Like ObjectMixin, but the object is looked up before the permission check.
+
+    For records about people: someone outside the object's scope gets 404 whatever
+    rights they hold elsewhere, so a page never tells them the record exists. Put
+    it before BackofficeMixin in the bases.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.object = self.get_object()
+        return super(ObjectMixin, self).dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class ServiceFormMixin:

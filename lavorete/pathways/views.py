@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from lavorete.core.backoffice import BackofficeMixin, ObjectMixin, ServiceFormMixin
+from lavorete.core.backoffice import (
+    BackofficeMixin,
+    ObjectFirstMixin,
+    ObjectMixin,
+    ServiceFormMixin,
+)
 from lavorete.core.models import PersonalDataAccess
 from lavorete.core.permissions import get_object_for_user, has_perm
 from lavorete.network.models import Organisation, Programme
@@ -710,7 +715,7 @@ class TaskListView(BackofficeMixin, ListView):
         return context
 
 
-class FollowUpView(BackofficeMixin, ObjectMixin, ServiceFormMixin, FormView):
+class FollowUpView(ObjectFirstMixin, BackofficeMixin, ServiceFormMixin, FormView):
     permission = "pathways.record_outcome"
     template_name = "pathways/follow_up.html"
     form_class = forms.FollowUpForm
@@ -764,7 +769,7 @@ class ReferralListView(BackofficeMixin, TemplateView):
         return super().get_context_data(inbox=inbox, sent=sent, **kwargs)
 
 
-class ReferralDecideView(BackofficeMixin, ObjectMixin, ServiceFormMixin, FormView):
+class ReferralDecideView(ObjectFirstMixin, BackofficeMixin, ServiceFormMixin, FormView):
     permission = "pathways.manage_enrolment"
     template_name = "pathways/referral_decide.html"
     form_class = forms.ReferralDecisionForm
@@ -816,7 +821,7 @@ class ReferralDecideView(BackofficeMixin, ObjectMixin, ServiceFormMixin, FormVie
         return reverse("pathways:referrals")
 
 
-class ReferralWithdrawView(BackofficeMixin, ObjectMixin, ServiceFormMixin, FormView):
+class ReferralWithdrawView(ObjectFirstMixin, BackofficeMixin, ServiceFormMixin, FormView):
     permission = "pathways.refer"
     template_name = "pathways/referral_withdraw.html"
     form_class = forms.WithdrawForm

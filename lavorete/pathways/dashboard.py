@@ -4,7 +4,8 @@ Every count comes from the enrolments' intake snapshot (`Enrolment.municipality`
 and the `cat_*` flags), their stages, transitions, outcomes and follow-ups:
 never from `Person`, so erasing someone's record (Art. 17) leaves the figures
 as they were. The work is a fixed handful of aggregate queries whatever the
-number of people (see `programme_figures`).
+number of people (see `programme_figures`); the pages keep the result in the
+cache until the next audited write (`programme_figures_cached`).
 
 `programme_figures` gives the true counts; `published_figures` the same after
 small-cell suppression (`lavorete.core.suppression`), the only version a page
@@ -22,12 +23,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lavorete.core.models import AuditEntry
 from lavorete.core.permissions import scope_access
 from lavorete.core.roles import ScopeKind
 from lavorete.core.suppression import Cell, CellState, cell, share, suppress_series
@@ -302,6 +306,29 @@ def programme_figures(programme: Programme, *, today: dt.date | None = None) -> 
             for months in FOLLOW_UP_MONTHS
         ],
     }
+
+
+# Kept this long at most; any audited write (every service writes one) replaces them sooner.
+FIGURES_CACHE_SECONDS = 120
+
+
+def programme_figures_cached(programme: Programme, *, today: dt.date | None = None) -> Any:
+    """`programme_figures`, computed again after any write: one query when nothing changed.
+
+    Every service writes an audit entry in its own transaction, so the highest audit
+    entry id is a version of the whole database's pathways: the figures are cached under
+    it (and the day, for what falls due, and the language of their labels). A write that
+    commits after a later one (ids are handed out before commit) or one made outside the
+    services shows at the latest after FIGURES_CACHE_SECONDS.
+    """
+    today = today or timezone.localdate()
+    version = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    key = f"lavorete:programme-figures:{programme.pk}:{today}:{get_language()}:{version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = programme_figures(programme, today=today)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
 
 
 # --- published figures -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from lavorete.pathways.dashboard import (
     bar_chart,
     dashboard_programmes,
     export_rows,
-    programme_figures,
+    programme_figures_cached,
     progress,
     published_figures,
 )
@@ -65,7 +65,7 @@ class ProgrammeDashboardMixin(BackofficeMixin, ObjectMixin):
         )
 
     def published(self) -> dict[str, Any]:
-        return published_figures(programme_figures(self.object))
+        return published_figures(programme_figures_cached(self.object))
 
 
 class ProgrammeDashboardView(ProgrammeDashboardMixin, TemplateView):

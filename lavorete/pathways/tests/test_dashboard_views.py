@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -149,11 +150,19 @@ def test_the_index_lists_reached_against_target(
     assert "3%" in html
 
 
-def _queries(client: Any, address: str) -> int:
+def _queries(client: Any, address: str, *, cold: bool = True) -> int:
     client.get(address)  # warm the caches: grants, session, stages
+    if cold:
+        cache.delete_many(list(_figures_keys()))
     with CaptureQueriesContext(connection) as captured:
         assert client.get(address).status_code == 200
     return len(captured)
+
+
+def _figures_keys() -> list[str]:
+    """The cached figures' keys (locmem cache: its keys can be listed)."""
+    store = getattr(cache, "_cache", {})
+    return [k.split(":", 2)[-1] for k in store if "programme-figures" in k]
 
 
 def test_the_pages_take_the_same_queries_for_3_and_30_people(
@@ -172,3 +181,23 @@ def test_the_pages_take_the_same_queries_for_3_and_30_people(
         if i % 3 == 0:
             record_outcome(enrolment, "job", dt.date(2026, 2, 1), "tirocinio")
     assert (_queries(client, page), _queries(client, index)) == few
+
+
+def test_a_repeat_view_reads_the_figures_from_the_cache(
+    client: Any, coordinator: Any, figures_built: Any
+) -> None:
+    client.force_login(coordinator)
+    page = url("programme", figures_built)
+    cold = _queries(client, page)
+    # Cached: only the version check (the last audit entry) is left of the figures' queries.
+    assert _queries(client, page, cold=False) == cold - 6
+
+
+def test_a_write_shows_on_the_next_view(
+    client: Any, coordinator: Any, figures_built: Any, operator: Any, municipality: Any
+) -> None:
+    client.force_login(coordinator)
+    page = url("programme", figures_built)
+    assert '<span class="lv-figure-number">12</span>' in client.get(page).content.decode()
+    enrol(figures_built, actor=operator, residence=municipality)
+    assert '<span class="lv-figure-number">13</span>' in client.get(page).content.decode()

@@ -602,3 +602,56 @@ def consent_withdraw(*, actor: Any, person: Person, purpose: str) -> Consent:
             changes={"fields": ["withdrawn_at"]},
         )
     return active
+
+
+def person_account_invite(*, actor: Any, person: Person) -> Any:
+    """Give the person their personal area: link the account with their e-mail, or create it
+    and e-mail them a link to choose a password.
+
+    An existing account is linked only when its address has been verified, so
+    nobody reaches a record by registering someone else's e-mail first.
+    """
+    from allauth.account.models import EmailAddress
+
+    from lavorete.core.models import User
+    from lavorete.core.services import user_invite
+
+    if person.anonymised_at is not None:
+        raise ValidationError(_("This record has been anonymised."), code="anonymised")
+    if person.user_id is not None:
+        raise ValidationError(_("The person already has a personal area."), code="linked")
+    if not person.email:
+        raise ValidationError(
+            _("Record the person's e-mail address first: the invitation is sent there."),
+            code="no_email",
+        )
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.user_id is not None:
+            raise ValidationError(_("The person already has a personal area."), code="linked")
+        user = User.objects.filter(email__iexact=locked.email).first()
+        if user is None:
+            user = user_invite(actor=actor, email=locked.email, full_name=locked.full_name)
+        else:
+            if Person.objects.filter(user=user).exists():
+                raise ValidationError(
+                    _("The account with this e-mail belongs to another person's record."),
+                    code="taken",
+                )
+            if not EmailAddress.objects.filter(
+                user=user, email__iexact=locked.email, verified=True
+            ).exists():
+                raise ValidationError(
+                    _(
+                        "An account with this e-mail exists but its address is not verified: "
+                        "ask the person to confirm it first."
+                    ),
+                    code="unverified",
+                )
+        locked.user = user
+        locked.save(update_fields=["user", "updated_at"])
+        audit_record(
+            actor=actor, action="person.account_link", target=locked, changes={"fields": ["user"]}
+        )
+    person.user = user
+    return user

@@ -26,6 +26,7 @@ urlpatterns = [
         views.SkillRemoveView.as_view(),
         name="skill_remove",
     ),
+    path("<int:person_pk>/invita/", views.AccountInviteView.as_view(), name="invite"),
     path("<int:person_pk>/cv/", views.CvView.as_view(), name="cv"),
     path("<int:person_pk>/cv/scarica/", views.CvDownloadView.as_view(), name="cv_download"),
     path("<int:person_pk>/cv/rimuovi/", views.CvRemoveView.as_view(), name="cv_remove"),

@@ -346,6 +346,26 @@ class CvDownloadView(PersonPage, View):
         return response
 
 
+class AccountInviteView(PersonPage, View):
+    """Give the person their personal area (link or create the account)."""
+
+    person_permission = "people.manage_person"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            user = services.person_account_invite(actor=request.user, person=self.person)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The personal area is ready: %(email)s can now sign in.") % {"email": user.email},
+            )
+        return HttpResponseRedirect(reverse("people:person", args=[self.person.pk]))
+
+
 class CvRemoveView(PersonPage, View):
     person_permission = "people.manage_person"
     http_method_names = ["post"]

@@ -100,6 +100,7 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:cv": (_person, READ),
     "people:cv_download": (_with_cv, READ),
     "people:cv_remove": (_person, ACTION),
+    "people:invite": (_person, ACTION),
     "people:consents": (_person, READ),
     "people:consent_withdraw": (lambda o: {**_person(o), "purpose": "programme"}, ACTION),
     "people:special": (_person, SPECIAL),

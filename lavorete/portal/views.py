@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from lavorete.core.views import describe_grants
 from lavorete.network.selectors import public_partners, public_programme, public_programmes
+from lavorete.people.models import Person
 from lavorete.portal.forms import FeedbackForm
 from lavorete.portal.services import feedback_submit
 from lavorete.spaces.selectors import public_spaces
@@ -125,4 +126,7 @@ class MeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         grants = describe_grants(self.request.user)
         has_totp = Authenticator.objects.filter(user_id=self.request.user.pk, type="totp").exists()
-        return super().get_context_data(grants=grants, has_totp=has_totp, **kwargs)
+        has_record = Person.objects.filter(user_id=self.request.user.pk).exists()
+        return super().get_context_data(
+            grants=grants, has_totp=has_totp, has_record=has_record, **kwargs
+        )

@@ -265,6 +265,12 @@ class PersonFileView(PersonMixin, TemplateView):
             edit_url=optional_url("people:edit", person_pk=person.pk)
             if has_perm(user, "people.manage_person", person)
             else "",
+            export_url=optional_url("privacy:person_export", person_pk=person.pk)
+            if has_perm(user, "people.export_person", person)
+            else "",
+            erase_url=optional_url("privacy:person_erase", person_pk=person.pk)
+            if has_perm(user, "people.erase_person", person)
+            else "",
             **kwargs,
         )
 

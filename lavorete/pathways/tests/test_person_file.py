@@ -69,3 +69,21 @@ def test_quick_actions_are_offered_by_permission(client, operator, coordinator, 
     html = client.get(url).content.decode()
     assert "nota/" not in html
     assert "sposta/" in html
+
+
+def test_the_coordinator_finds_the_rights_pages_and_the_tutor_does_not(
+    client, coordinator, operator, registered
+):
+    from django.urls import reverse as _reverse
+
+    export = _reverse("privacy:person_export", kwargs={"person_pk": registered.pk})
+    erase = _reverse("privacy:person_erase", kwargs={"person_pk": registered.pk})
+    url = _reverse("pathways:person_file", kwargs={"person_pk": registered.pk})
+    client.force_login(coordinator)
+    page = client.get(url).content.decode()
+    assert export in page
+    assert erase in page
+    client.force_login(operator)
+    page = client.get(url).content.decode()
+    assert export not in page
+    assert erase not in page

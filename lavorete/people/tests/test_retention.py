@@ -87,9 +87,7 @@ def test_health_data_go_after_the_grace_period_the_record_stays(make):
 
 def test_someone_never_enrolled_goes_after_the_period_from_registration(make):
     never = make("Elio", enrolled_on=None)
-    Person.objects.filter(pk=never.pk).update(
-        created_at=dt.datetime(2020, 1, 1, 12, tzinfo=dt.UTC)
-    )
+    Person.objects.filter(pk=never.pk).update(created_at=dt.datetime(2020, 1, 1, 12, tzinfo=dt.UTC))
     recent = make("Fabia", enrolled_on=None)
     summary = people_apply_retention(today=TODAY)
     assert summary.anonymised == [never.pk]

@@ -24,6 +24,11 @@ shown elsewhere too); instead:
    municipalities with 4 people each and a total of 8), the whole breakdown is
    withheld: no cell and no label is published, only the total.
 
+A count published beside a total it is part of (the women among the people
+reached) is a cell of a two-cell series whose other cell, the rest, is never
+published but is known by subtraction: `suppress_part` hides the part when the
+rest is small.
+
 With other hidden cells adding up to some S, a small cell x is consistent
 with D when D - x is a possible S: q other small cells add up to [q, 4q], and
 any "n.d." cells add 0 or at least 5. Rounding totals was rejected: any fixed
@@ -90,6 +95,28 @@ def cell(count: int) -> Cell:
     if is_small(count):
         return Cell(None, CellState.SMALL)
     return Cell(count, CellState.SHOWN)
+
+
+def suppress_part(part: int, whole: int, *, whole_shown: bool = True) -> Cell:
+    """A count published beside a total it is part of (women among the people reached).
+
+    The rest (whole - part) is never published, but anyone can subtract: the part is
+    hidden ("n.d.") when the rest is from 1 to 4. When only one part could hide a small
+    rest (a whole of 6: a part of 5), a part equal to the whole is hidden too, or "n.d."
+    would say the rest is 1. When the whole is hidden itself, so is every part but 0, so
+    no part tells more about the whole than its own mark does.
+    """
+    if is_small(part):
+        return Cell(None, CellState.SMALL)
+    if not whole_shown:
+        return cell(part) if part == 0 else Cell(None, CellState.PROTECTED)
+    rest = whole - part
+    if is_small(whole) or rest < 0:
+        return cell(part)
+    could_hide = range(max(K, whole - (K - 1)), whole)  # parts of 5 or more with a small rest
+    if is_small(rest) or (rest == 0 and len(could_hide) == 1):
+        return Cell(None, CellState.PROTECTED)
+    return Cell(part, CellState.SHOWN)
 
 
 L = TypeVar("L")

@@ -34,7 +34,14 @@ from django.utils.translation import gettext_lazy as _
 from lavorete.core.models import AuditEntry
 from lavorete.core.permissions import scope_access
 from lavorete.core.roles import ScopeKind
-from lavorete.core.suppression import Cell, CellState, cell, share, suppress_series
+from lavorete.core.suppression import (
+    Cell,
+    CellState,
+    cell,
+    share,
+    suppress_part,
+    suppress_series,
+)
 from lavorete.network.models import Programme
 from lavorete.pathways.models import (
     CATEGORY_FIELDS,
@@ -378,51 +385,79 @@ def _breakdown(
 
 def published_figures(figures: dict[str, Any]) -> dict[str, Any]:
     """The figures fit to be shown or exported: every count from 1 to 4 hidden, and nothing
-    hidden that a total would give away."""
+    hidden that a total would give away.
+
+    A count that appears twice (completions among the statuses and as a target, a
+    category in its breakdown and as a target) is the same cell in both places, so what
+    one place hides the other doesn't show.
+    """
     reached = figures["reached"]
     total = cell(reached)
+    outcome_counts = figures["outcomes"]
+
+    def part(count: int, whole: int = reached, whole_cell: Cell = total) -> Cell:
+        return suppress_part(count, whole, whole_shown=whole_cell.shown)
+
+    statuses = _breakdown(
+        [(s["label"], s["count"]) for s in figures["statuses"]], reached, ordered=True
+    )
+    codes = [s["code"] for s in figures["statuses"]]
+    completed = (
+        Cell(None, CellState.WITHHELD)
+        if statuses.withheld
+        else statuses.rows[codes.index(EnrolmentStatus.COMPLETED)].count
+    )
+    categories = {c["code"]: part(c["count"]) for c in figures["categories"]}
+    placed = part(outcome_counts["placed"])
+    self_employed = part(outcome_counts["self_employed"])
+    # Per kind of target: the cell of everyone, and its count (the whole of each category).
+    wholes = {
+        TargetKind.REACHED: (total, reached),
+        TargetKind.COMPLETIONS: (completed, outcome_counts["completed"]),
+        TargetKind.PLACEMENTS: (placed, outcome_counts["placed"]),
+        TargetKind.BUSINESSES: (self_employed, outcome_counts["self_employed"]),
+    }
+
+    def target_cell(t: dict[str, Any]) -> Cell:
+        whole_cell, whole = wholes[t["kind"]]
+        if not t["category"]:
+            return whole_cell
+        if t["kind"] == TargetKind.REACHED:
+            return categories[t["category"]]
+        return part(t["actual"], whole, whole_cell)
+
     stage_items = [(s["name"], s["current"]) for s in figures["funnel"]]
     if figures["without_stage"]:
         stage_items.append((str(_("No stage")), figures["without_stage"]))
-    funnel_cells = [cell(s["reached"]) for s in figures["funnel"]]
-    contracts = _breakdown(
-        [(c["label"], c["count"]) for c in figures["contracts"]], figures["jobs"]
-    )
     return {
         "as_of": figures["as_of"],
         "reached": total,
         "targets": [
             Row(
                 _target_label(t["label"], t["category_label"]),
-                cell(t["actual"]),
+                target_cell(t),
                 target=t["target"],
             )
             for t in figures["targets"]
         ],
-        "categories": _breakdown(
-            [(c["label"], c["count"]) for c in figures["categories"]], None, ordered=True
+        "categories": Breakdown(
+            [Row(c["label"], categories[c["code"]]) for c in figures["categories"]], None
         ),
         "municipalities": _breakdown(
             [(m["name"], m["count"]) for m in figures["municipalities"]], reached
         ),
-        "statuses": _breakdown(
-            [(s["label"], s["count"]) for s in figures["statuses"]], reached, ordered=True
-        ),
+        "statuses": statuses,
         "current_stages": _breakdown(stage_items, reached, ordered=True),
-        "funnel": [
-            Row(s["name"], reached_cell)
-            for s, reached_cell in zip(figures["funnel"], funnel_cells, strict=True)
-        ],
+        "funnel": [Row(s["name"], part(s["reached"])) for s in figures["funnel"]],
         "outcomes": [
-            Row(str(_("People placed in a job")), cell(figures["outcomes"]["placed"])),
-            Row(
-                str(_("People who started a business or self-employment")),
-                cell(figures["outcomes"]["self_employed"]),
-            ),
-            Row(str(_("People who completed a training")), cell(figures["outcomes"]["trained"])),
-            Row(str(_("Pathways completed")), cell(figures["outcomes"]["completed"])),
+            Row(str(_("People placed in a job")), placed),
+            Row(str(_("People who started a business or self-employment")), self_employed),
+            Row(str(_("People who completed a training")), part(outcome_counts["trained"])),
+            Row(str(_("Pathways completed")), completed),
         ],
-        "contracts": contracts,
+        "contracts": _breakdown(
+            [(c["label"], c["count"]) for c in figures["contracts"]], figures["jobs"]
+        ),
         "follow_ups": [_follow_up(f) for f in figures["follow_ups"]],
     }
 

@@ -13,6 +13,7 @@ from lavorete.core.suppression import (
     is_protected,
     share,
     suppress_list,
+    suppress_part,
     suppress_series,
 )
 
@@ -148,3 +149,37 @@ def test_is_protected_agrees_with_the_reader(mass: int, small: int, protected: i
         return  # no assignment at all: such a mass can't occur
     expected = all(len(v) >= 2 for v, s in zip(values, states, strict=True) if s == "small")
     assert is_protected(mass, small, protected) == expected
+
+
+def test_a_small_rest_of_a_total_cant_be_worked_out_from_a_part() -> None:
+    """Every whole up to 200 and every part of it: the reader sees the whole and how each
+    possible part would read, and every part that reads like the true one must leave them
+    at least two values for a small rest."""
+    for whole in range(201):
+        reads = [str(suppress_part(p, whole)) for p in range(whole + 1)]
+        for part, shown in enumerate(reads):
+            assert suppress_part(part, whole).value in (None, part)
+            if 1 <= part <= 4:
+                assert shown == "<5"
+            if 1 <= whole - part <= 4 and whole >= 5:
+                alike = {whole - p for p, other in enumerate(reads) if other == shown}
+                assert len(alike) >= 2, (part, whole, shown)
+
+
+def test_a_part_is_hidden_when_the_rest_is_small() -> None:
+    assert str(suppress_part(231, 400)) == "231"
+    assert str(suppress_part(398, 400)) == "n.d."
+    assert str(suppress_part(400, 400)) == "400"
+    assert str(suppress_part(3, 400)) == "<5"
+    # Under a hidden whole only 0 and the small marks show.
+    assert [str(suppress_part(p, 9, whole_shown=False)) for p in (0, 3, 7)] == ["0", "<5", "n.d."]
+    # A whole of 6: 5 and 6 read alike, so "n.d." doesn't say the rest is 1.
+    assert [str(suppress_part(p, 6)) for p in range(7)] == [
+        "0",
+        "<5",
+        "<5",
+        "<5",
+        "<5",
+        "n.d.",
+        "n.d.",
+    ]

@@ -180,11 +180,14 @@ def test_it_hides_small_counts_and_what_would_give_them_away(
     assert shown["Orientation"] == "<5"
     assert all(str(r.count) in {"0", "<5", "n.d."} or r.count.value >= 5 for r in stages.rows)
     targets = {r.label: (str(r.count), r.percent) for r in published["targets"]}
+    targets_cells = {r.label: r.count for r in published["targets"]}
     assert targets["People reached"] == ("11", 3)
-    assert targets["People reached: Woman"] == ("7", 4)
+    # 7 women of 11 people: the 4 others would follow by subtraction.
+    assert targets["People reached: Woman"] == ("n.d.", None)
     assert targets["Job placements"] == ("<5", None)
     categories = {r.label: r.count for r in published["categories"].rows}
     assert categories["Migrant"].state == CellState.SMALL
+    assert categories["Woman"] == targets_cells["People reached: Woman"]
     assert str(categories["Person with disability"]) == "0"
 
 
@@ -206,3 +209,22 @@ def test_it_takes_the_same_number_of_queries_for_3_and_30_people(
         if i % 3 == 0:
             record_outcome(enrolment, "job", dt.date(2026, 2, 1), "tirocinio")
     assert queries() == few == 6
+
+
+def test_a_count_shown_twice_is_hidden_in_both_places(db: Any, programme: Any) -> None:
+    """Completions are a status (hidden here to protect two statuses of 1) and a target:
+    the target doesn't show what the statuses hide."""
+    ProgrammeTarget.objects.create(programme=programme, kind="completions", value=100)
+    figures = programme_figures(programme, today=TODAY)
+    counts = {"active": 1, "suspended": 1, "completed": 6, "dropped": 0}
+    figures["statuses"] = [{**s, "count": counts[s["code"]]} for s in figures["statuses"]]
+    figures["reached"] = 8
+    figures["municipalities"] = [{"id": None, "name": "Not recorded", "count": 8}]
+    figures["without_stage"] = 8
+    figures["outcomes"]["completed"] = 6
+    figures["targets"][0]["actual"] = 6
+    published = published_figures(figures)
+    statuses = {r.label: str(r.count) for r in published["statuses"].rows}
+    assert statuses == {"Active": "<5", "Suspended": "<5", "Completed": "n.d.", "Dropped out": "0"}
+    assert str(published["targets"][0].count) == "n.d."
+    assert str(published["outcomes"][-1].count) == "n.d."

@@ -110,10 +110,10 @@ def test_it_shows_no_count_from_one_to_four(
     numbers = [int(n) for n in NUMBER_CELL.findall(html) + SVG_NUMBER.findall(html)]
     assert numbers, "the page shows figures"
     assert 12 in numbers  # people reached
-    assert 9 in numbers  # Pioltello
     assert all(n == 0 or n >= 5 for n in numbers)
     assert re.search(r"Segrate</th><td class=\"text-end\">&lt;5</td>", html)
-    assert "n.d." in html  # something hidden to protect a small count
+    # Pioltello's 9 would give Segrate's 3 away (12 - 9): hidden too.
+    assert re.search(r"Pioltello</th><td class=\"text-end\">n.d.</td>", html)
 
 
 def test_it_shows_no_personal_data(

@@ -47,7 +47,7 @@ def test_it_empties_the_record_and_deletes_what_is_only_about_the_person(
     assert person.user_id is None
     assert not person.cv
     assert not os.path.exists(cv_path)
-    assert str(person) == f"Anonymised person {person.pk}"
+    assert str(person) == f"Persona anonimizzata {person.pk}"
     for model in (SpecialCategoryData, PersonLanguage, PersonSkill, Consent):
         assert not model.objects.filter(person=person).exists()
     assert not CaseNote.objects.filter(enrolment__person=person).exists()

@@ -53,7 +53,7 @@ def test_it_refuses_an_account_whose_address_is_not_verified(operator, newcomer)
     existing = make_user("nadia.nuova@example.org", "Nadia")
     EmailAddress.objects.filter(user=existing).update(verified=False)
 
-    with pytest.raises(ValidationError, match="not verified"):
+    with pytest.raises(ValidationError, match="non è verificato"):
         person_account_invite(actor=operator, person=newcomer)
     newcomer.refresh_from_db()
     assert newcomer.user is None
@@ -64,7 +64,7 @@ def test_it_refuses_a_record_without_email_or_already_linked(operator, newcomer,
     newcomer.refresh_from_db()
     with pytest.raises(ValidationError, match="e-mail"):
         person_account_invite(actor=operator, person=newcomer)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="ha già"):
         person_account_invite(actor=operator, person=registered)
     assert not User.objects.filter(email="nadia.nuova@example.org").exists()
 
@@ -72,7 +72,7 @@ def test_it_refuses_a_record_without_email_or_already_linked(operator, newcomer,
 def test_it_refuses_an_account_that_belongs_to_another_record(operator, newcomer, registered):
     Person.objects.filter(pk=newcomer.pk).update(email=registered.user.email)
     newcomer.refresh_from_db()
-    with pytest.raises(ValidationError, match="another person"):
+    with pytest.raises(ValidationError, match="altra persona"):
         person_account_invite(actor=operator, person=newcomer)
 
 

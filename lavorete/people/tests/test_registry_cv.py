@@ -14,18 +14,24 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_stores_then_replaces_the_cv_deleting_the_old_file(operator, registered):
-    person_cv_set(actor=operator, person=registered, upload=pdf())
+@pytest.mark.django_db
+def test_it_stores_then_replaces_the_cv_deleting_the_old_file(
+    operator, registered, django_capture_on_commit_callbacks
+):
+    # Old files go once the change is committed: run the on-commit callbacks.
+    with django_capture_on_commit_callbacks(execute=True):
+        person_cv_set(actor=operator, person=registered, upload=pdf())
     first = registered.cv.name
     assert first.startswith("private/cv/") and first.endswith(".pdf")
     assert default_storage.exists(first)
     assert registered.cv_uploaded_at is not None
-    person_cv_set(actor=operator, person=registered, upload=docx())
+    with django_capture_on_commit_callbacks(execute=True):
+        person_cv_set(actor=operator, person=registered, upload=docx())
     registered.refresh_from_db()
     assert registered.cv.name.endswith(".docx")
     assert not default_storage.exists(first)
-    person_cv_remove(actor=operator, person=registered)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_cv_remove(actor=operator, person=registered)
     registered.refresh_from_db()
     assert not registered.cv and registered.cv_uploaded_at is None
 

@@ -315,6 +315,10 @@ class StageTransition(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The dashboard's stage funnel counts who reached each stage from here.
+        indexes = [
+            models.Index(fields=["to_stage", "enrolment"], name="pathways_transition_funnel")
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_stage_id} -> {self.to_stage_id}"

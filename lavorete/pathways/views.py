@@ -45,6 +45,7 @@ from lavorete.pathways.permissions import (
 from lavorete.pathways.selectors import (
     CASELOAD_PAGE_SIZE,
     caseload,
+    caseload_rows,
     follow_ups_for,
     notes_readable,
     person_enrolments,
@@ -159,7 +160,7 @@ class CaseloadView(BackofficeMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        rows = list(context["enrolments"])
+        rows = caseload_rows([e.pk for e in context["enrolments"]])
         log_list_read(self.request, [e.person for e in rows], CASELOAD_FIELDS)
         context.update(
             rows=rows,

@@ -503,11 +503,18 @@ def _timed(conn: http.client.HTTPConnection, path: str, cookie: str) -> float:
     return elapsed
 
 
+SLOWEST: list[tuple[float, str]] = []
+
+
 def _measure(port: int, cookie: str, paths: Iterator[str], n: int, warm: int) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for _ in range(warm):
         _timed(conn, next(paths), cookie)
-    samples = [_timed(conn, next(paths), cookie) for _ in range(n)]
+    samples = []
+    for _ in range(n):
+        path = next(paths)
+        samples.append(_timed(conn, path, cookie))
+        SLOWEST.append((samples[-1], path))
     conn.close()
     return samples
 
@@ -584,6 +591,10 @@ def main() -> None:
         server, port = _start_gunicorn(env, workdir)
         rng = random.Random(7)
         caseload = _measure(port, cookie, _caseload_paths(built, rng), requests_n, warm=20)
+        slowest = [
+            f"{ms:.0f} ms {path.split('/gestione/percorsi/', 1)[1] or '(first page)'}"
+            for ms, path in sorted(SLOWEST, reverse=True)[:5]
+        ]
         dashboard_path = f"/gestione/cruscotto-programmi/{built['programme'].pk}/"
         dashboard = _measure(port, cookie, iter(lambda: dashboard_path, None), requests_n, warm=5)
         after_write = _measure_after_writes(port, cookie, dashboard_path, max(requests_n // 3, 20))
@@ -596,6 +607,7 @@ def main() -> None:
                 "caseload_p95_ms": round(_percentile(caseload, 0.95), 1),
                 "dashboard_p95_ms": round(_percentile(dashboard, 0.95), 1),
                 "caseload_p50_ms": round(statistics.median(caseload), 1),
+                "caseload_slowest": slowest,
                 "dashboard_p50_ms": round(statistics.median(dashboard), 1),
                 # Each view right after a write: the figures computed again, not cached.
                 "dashboard_uncached_p95_ms": round(_percentile(after_write, 0.95), 1),

@@ -78,7 +78,7 @@ class CaseloadFilterForm(StyledForm):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Name, codice fiscale or e-mail."),
+        help_text=_("The beginning of a name or surname, codice fiscale or e-mail."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int)

@@ -243,6 +243,12 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["email"]),
+            # The few anonymised records, which lists and counts leave out.
+            models.Index(
+                fields=["anonymised_at"],
+                condition=Q(anonymised_at__isnull=False),
+                name="people_person_anonymised",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,3 +65,20 @@ def test_the_query_count_is_the_same_for_3_and_30_people(client, operator, progr
         page = client.get(URL)
     assert "Persona029" in page.content.decode()
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_an_anonymised_person_leaves_the_list_and_its_count(
+    client, operator, coordinator, registered, second
+):
+    from lavorete.pathways.selectors import caseload
+    from lavorete.people.gdpr import ErasureReason, person_erase
+
+    assert caseload(operator).count() == 2
+    person_erase(actor=coordinator, person=registered, reason=ErasureReason.values[0])
+
+    rows = caseload(operator)
+    assert rows.count() == 1
+    assert [e.person_id for e in rows] == [second.pk]
+    client.force_login(operator)
+    page = client.get(URL).content.decode()
+    assert "Paola" not in page

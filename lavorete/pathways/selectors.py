@@ -102,12 +102,13 @@ def caseload(
     category: str = "",
     municipality: int | None = None,
     q: str = "",
-) -> QuerySet[Enrolment]:
+) -> "QuerySet[Enrolment] | list[Enrolment]":
     """The operator's caseload: enrolments of their programmes, filtered and ordered by name.
 
     Only the keys are read here: a page of them is loaded with `caseload_rows`, so
     the per-row figures are computed for the 50 rows shown, not for every row
-    skipped on the way to a deep page.
+    skipped on the way to a deep page. A search that finds a few thousand people
+    at most is answered as a list sorted here, without joining people again.
     """
     rows = enrolments_for_user(user)
     if programme:
@@ -123,8 +124,18 @@ def caseload(
     if municipality:
         rows = rows.filter(person__residence_id=municipality)
     if q.split():
-        rows = rows.filter(person_id__in=_search_people(q))
+        found = _search_people(q)
+        if isinstance(found, dict):
+            return _sorted_by_name(rows, found)
+        rows = rows.filter(person_id__in=found)
     return CaseloadQuerySet.of(rows)
+
+
+def _sorted_by_name(rows: QuerySet[Enrolment], names: dict[int, tuple[str, str]]) -> Any:
+    """The enrolments of the people found, sorted here by name: a list the page slices."""
+    found = rows.filter(person_id__in=list(names)).values_list("pk", "person_id")
+    ordered = sorted(found, key=lambda row: (*names[row[1]], row[0]))
+    return [Enrolment(pk=pk) for pk, _person in ordered]
 
 
 # Up to this many people found by a search are passed on as a list of keys.
@@ -134,9 +145,9 @@ SEARCH_KEYS_LIMIT = 2000
 def _search_people(q: str) -> Any:
     """The people whose first or last name, e-mail or codice fiscale begins with each word of `q`.
 
-    Found first on their own (by the prefix indexes of people.0002), then passed
-    to the caseload as keys: joined with the ordering by name, the planner would
-    rather walk every person in name order looking for matches.
+    Found first on their own (by the prefix indexes of people.0002), with their
+    names for sorting: joined with the ordering by name, the planner would rather
+    walk every person in name order looking for matches. Too many: a subquery.
     """
     matches = Person.objects.filter(anonymised_at__isnull=True)
     for term in q.split()[:5]:
@@ -146,8 +157,12 @@ def _search_people(q: str) -> Any:
             | Q(email__istartswith=term)
             | Q(tax_code__istartswith=term)
         )
-    keys = list(matches.order_by().values_list("pk", flat=True)[: SEARCH_KEYS_LIMIT + 1])
-    return keys if len(keys) <= SEARCH_KEYS_LIMIT else matches.values("pk")
+    found = matches.order_by().values_list("pk", "last_name", "first_name")
+    names = {
+        pk: (last.casefold(), first.casefold())
+        for pk, last, first in found[: SEARCH_KEYS_LIMIT + 1]
+    }
+    return names if len(names) <= SEARCH_KEYS_LIMIT else matches.values("pk")
 
 
 def caseload_rows(pks: list[int]) -> list[Enrolment]:

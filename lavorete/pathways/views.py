@@ -151,7 +151,7 @@ class CaseloadView(BackofficeMixin, ListView):
             )
         return self._filter_form
 
-    def get_queryset(self) -> QuerySet[Enrolment]:
+    def get_queryset(self) -> Any:
         form = self.filter_form()
         mine = form.is_valid() and form.cleaned_data["mine"]
         return caseload(

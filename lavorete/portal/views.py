@@ -126,7 +126,7 @@ class MeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         grants = describe_grants(self.request.user)
         has_totp = Authenticator.objects.filter(user_id=self.request.user.pk, type="totp").exists()
-        has_record = Person.objects.filter(user_id=self.request.user.pk).exists()
+        has_record = Person.objects.filter(user_id=self.request.user.pk or 0).exists()
         return super().get_context_data(
             grants=grants, has_totp=has_totp, has_record=has_record, **kwargs
         )

@@ -21,7 +21,7 @@ def test_the_coordinators_are_told_by_number_and_link(
     erase_url = reverse("privacy:person_erase", kwargs={"person_pk": registered.pk})
     assert erase_url in message.body
     for value in ("Paola", "Paola Persona", registered.tax_code, person.email, registered.phone):
-        assert value not in message.subject + message.body
+        assert value not in f"{message.subject} {message.body}"
     entry = AuditEntry.objects.get(action="person.erasure_request")
     assert entry.target_label == f"person #{registered.pk}"
 

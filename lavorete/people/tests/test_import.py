@@ -49,6 +49,7 @@ def test_the_import_registers_and_enrols_everyone(programme, operator):
     report = run(programme, csv_bytes(*GOOD), commit=True, actor=operator)
     assert report.committed and report.created == 2
     anna = Person.objects.get(first_name="Anna")
+    assert anna.residence is not None and anna.birth_date is not None
     assert anna.residence.name == "Pioltello" and anna.is_neet and anna.gender == "female"
     assert anna.birth_date.isoformat() == "1999-04-15"
     enrolment = Enrolment.objects.get(person=anna)
@@ -109,7 +110,7 @@ def test_an_xlsx_file_is_read_with_dates_and_numbers(programme, operator):
     assert report.committed
     elsa = Person.objects.get(first_name="Elsa")
     assert elsa.birth_date == dt.date(1990, 5, 6) and elsa.hours_per_week == 20
-    assert elsa.residence.name == "Pioltello"
+    assert elsa.residence is not None and elsa.residence.name == "Pioltello"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ def test_a_new_text_version_closes_the_old_consent(registered, monkeypatch):
 def test_withdrawing_sets_the_date_and_a_new_consent_can_follow(registered):
     consent_give(actor=None, person=registered, purpose="profile_sharing")
     withdrawn = consent_withdraw(actor=None, person=registered, purpose="profile_sharing")
+    assert withdrawn.withdrawn_at is not None
     assert withdrawn.withdrawn_at >= withdrawn.given_at
     again = consent_give(actor=None, person=registered, purpose="profile_sharing")
     assert again.pk != withdrawn.pk

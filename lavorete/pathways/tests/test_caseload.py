@@ -79,7 +79,7 @@ def test_an_anonymised_person_leaves_the_list_and_its_count(
 
     rows = caseload(operator)
     assert not isinstance(rows, list) and rows.count() == 1
-    assert [e.person_id for e in rows] == [second.pk]
+    assert [e.person_id for e in rows] == [second.person_id]
     client.force_login(operator)
     page = client.get(URL).content.decode()
     assert "Paola" not in page

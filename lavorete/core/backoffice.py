@@ -55,8 +55,13 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
         if item.permission and not _allowed(request.user, item.permission, item.network_wide):
             continue
         url = reverse(item.url_name)
-        active = request.path == url or (item.order > 0 and request.path.startswith(url))
-        items.append({"label": item.label, "url": url, "active": active})
+        within = request.path == url or (item.order > 0 and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "active": within})
+    # One entry is current: the most specific one whose address holds the page's
+    # (the caseload's /gestione/percorsi/ holds "My tasks" too).
+    current = max((i for i in items if i["active"]), key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["active"] = item is current
     return items
 
 

@@ -50,18 +50,19 @@ def register_menu_item(
 
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The menu entries this user may use, marking the current one."""
-    items = []
+    entries: list[tuple[MenuItem, str, bool]] = []
     for item in sorted(_MENU.values(), key=lambda i: i.order):
         if item.permission and not _allowed(request.user, item.permission, item.network_wide):
             continue
         url = reverse(item.url_name)
         within = request.path == url or (item.order > 0 and request.path.startswith(url))
-        items.append({"label": item.label, "url": url, "active": within})
+        entries.append((item, url, within))
     # One entry is current: the most specific one whose address holds the page's
     # (the caseload's /gestione/percorsi/ holds "My tasks" too).
-    current = max((i for i in items if i["active"]), key=lambda i: len(i["url"]), default=None)
-    for item in items:
-        item["active"] = item is current
+    current = max((url for _, url, within in entries if within), key=len, default=None)
+    items = [
+        {"label": item.label, "url": url, "active": url == current} for item, url, _ in entries
+    ]
     return items
 
 

@@ -28,10 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
 from django.utils import timezone
 from stdnum.it import codicefiscale
 
-from lavorete.core.models import RoleAssignment, User
+from lavorete.core.audit import log_personal_data_access
+from lavorete.core.models import PersonalDataAccess, RoleAssignment, User
 from lavorete.core.roles import Role, Scope, ScopeKind
 from lavorete.core.services import role_grant, user_create
 from lavorete.demo.spaces_demo import insert_rows
@@ -657,6 +659,34 @@ def _job_seeker(ctx: "DemoContext", programme: Programme, tutor: User) -> None:
             due_on=today + dt.timedelta(days=days),
         )
     plan_agree(actor=tutor, enrolment=enrolment, on=today - dt.timedelta(days=3))
+    _date_her_history(record, enrolment, tutor, enrolled_on, today)
+
+
+def _date_her_history(
+    record: Person, enrolment: Any, tutor: User, enrolled_on: dt.date, today: dt.date
+) -> None:
+    """Her six weeks happened over six weeks: date the moves, the note and her tutor's reads
+    of her file as they were recorded then (the services stamp them with the present)."""
+    zone = timezone.get_current_timezone()
+
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
+
+    moments = [enrolled_on, enrolled_on + dt.timedelta(days=12), today - dt.timedelta(days=6)]
+    for transition, day in zip(enrolment.transitions.order_by("pk"), moments, strict=False):
+        StageTransition.objects.filter(pk=transition.pk).update(at=at(day, 11))
+    enrolment.notes.update(created_at=at(enrolled_on, 12))
+    enrolment.goals.update(created_at=at(today - dt.timedelta(days=3), 10))
+    path = reverse("pathways:person_file", kwargs={"person_pk": record.pk})
+    for day in moments:
+        access = log_personal_data_access(
+            actor=tutor,
+            subject=record,
+            fields=["first_name", "last_name", "birth_date", "employment_status", "case_notes"],
+            path=path,
+            purpose="Following the pathway",
+        )
+        PersonalDataAccess.objects.filter(pk=access.pk).update(created_at=at(day, 10))
 
 
 # The fields of a person's record the demo invents (what an intake form asks).

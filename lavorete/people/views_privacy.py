@@ -292,6 +292,33 @@ class MyDataDownloadView(OwnPersonMixin, View):
         return _download(export)
 
 
+# Names in the access log that are not fields of the person's record.
+READ_LABELS = {
+    "case_notes": gettext_lazy("case notes"),
+    "languages": gettext_lazy("languages"),
+    "skills": gettext_lazy("skills"),
+    "consents": gettext_lazy("consents"),
+    "enrolments": gettext_lazy("pathways"),
+    "export": gettext_lazy("the whole file (export)"),
+}
+
+
+def read_label(name: str) -> str:
+    """What a person reads for a field name of the access log: its label in their language."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from lavorete.people.models import SpecialCategoryData
+
+    if name in READ_LABELS:
+        return str(READ_LABELS[name])
+    for model in (Person, SpecialCategoryData):
+        try:
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
+        except FieldDoesNotExist:
+            continue
+    return name.replace("_", " ")
+
+
 class MyAccessLogView(OwnPersonMixin, TemplateView):
     """Who opened my file: when, who, which data, why."""
 
@@ -303,7 +330,10 @@ class MyAccessLogView(OwnPersonMixin, TemplateView):
         page = Paginator(gdpr.person_access_log(person), self.paginate_by).get_page(
             self.request.GET.get("page")
         )
-        return super().get_context_data(person=person, page_obj=page, **kwargs)
+        rows = list(page.object_list)
+        for row in rows:
+            row.read_labels = [read_label(name) for name in row.fields]  # type: ignore[attr-defined]
+        return super().get_context_data(person=person, page_obj=page, rows=rows, **kwargs)
 
 
 class MyErasureRequestView(OwnPersonMixin, View):

@@ -17,7 +17,7 @@ def test_the_person_sees_who_read_their_file(client, person, registered, operato
     page = response.content.decode()
     assert operator.email in page
     assert operator.full_name in page
-    assert "email, phone" in page
+    assert "email, telefono" in page
     assert "Colloquio di orientamento" in page
 
 
@@ -59,3 +59,13 @@ def test_the_page_makes_the_same_queries_however_many_reads(client, person, regi
     for _ in range(40):
         log_person_read(operator, registered, ["phone"])
     assert _queries(client, url) == one
+
+
+def test_the_data_read_are_named_as_the_person_reads_them(client, person, registered, operator):
+    from lavorete.people.permissions import log_person_read
+
+    log_person_read(operator, registered, ["birth_date", "case_notes"], path="/x/")
+    client.force_login(person)
+    page = client.get(reverse("my_data:access_log")).content.decode()
+    assert "data di nascita" in page and "note di caso" in page
+    assert "birth_date" not in page and "case_notes" not in page

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from lavorete.core.forms import add_service_errors
+from lavorete.core.backoffice import ServiceFormMixin
 from lavorete.core.permissions import has_perm
 from lavorete.people import services
 from lavorete.people.forms import (
@@ -154,12 +154,13 @@ class PersonProfileView(PersonPage, TemplateView):
         return context
 
 
-class PersonEditView(PersonPage, FormView):
+class PersonEditView(PersonPage, ServiceFormMixin, FormView):
     title = gettext_lazy("Edit the profile")
     section = "profile"
     person_permission = "people.manage_person"
     template_name = "people/staff/edit.html"
     form_class = PersonForm
+    success_message = gettext_lazy("Profile saved.")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.person}
@@ -168,26 +169,24 @@ class PersonEditView(PersonPage, FormView):
         self.log_read(PROFILE_FIELDS)
         return super().get(request, *args, **kwargs)
 
-    def form_valid(self, form: PersonForm) -> HttpResponse:
-        try:
-            services.person_update(
-                actor=self.request.user, person=self.person, **form.changed_values()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Profile saved."))
-        return HttpResponseRedirect(reverse("people:person", args=[self.person.pk]))
+    def run_service(self, form: Any) -> Any:
+        return services.person_update(
+            actor=self.request.user, person=self.person, **form.changed_values()
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("people:person", args=[self.person.pk])
 
 
 # --- languages -----------------------------------------------------------------------
 
 
-class LanguagesView(PersonPage, FormView):
+class LanguagesView(PersonPage, ServiceFormMixin, FormView):
     title = gettext_lazy("Languages")
     section = "languages"
     template_name = "people/staff/languages.html"
     form_class = LanguageForm
+    success_message = gettext_lazy("Language saved.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -199,16 +198,13 @@ class LanguagesView(PersonPage, FormView):
         self.require_manage()
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: LanguageForm) -> HttpResponse:
-        try:
-            services.person_language_set(
-                actor=self.request.user, person=self.person, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Language saved."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.person_language_set(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class LanguageRemoveView(PersonPage, View):
@@ -224,11 +220,12 @@ class LanguageRemoveView(PersonPage, View):
 # --- skills --------------------------------------------------------------------------
 
 
-class SkillsView(PersonPage, FormView):
+class SkillsView(PersonPage, ServiceFormMixin, FormView):
     title = gettext_lazy("Skills")
     section = "skills"
     template_name = "people/staff/skills.html"
     form_class = SkillAddForm
+    success_message = gettext_lazy("Skill added.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -240,16 +237,13 @@ class SkillsView(PersonPage, FormView):
         self.require_manage()
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: SkillAddForm) -> HttpResponse:
-        try:
-            services.person_skill_add(
-                actor=self.request.user, person=self.person, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Skill added."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.person_skill_add(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class PersonSkillMixin(PersonPage):
@@ -271,12 +265,13 @@ class PersonSkillMixin(PersonPage):
         return self._person_skill
 
 
-class SkillEditView(PersonSkillMixin, FormView):
+class SkillEditView(PersonSkillMixin, ServiceFormMixin, FormView):
     title = gettext_lazy("Change a skill")
     section = "skills"
     person_permission = "people.manage_person"
     template_name = "people/staff/skill_edit.html"
     form_class = SkillEditForm
+    success_message = gettext_lazy("Skill saved.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"level": self.person_skill.level, "evidence": self.person_skill.evidence}
@@ -287,16 +282,13 @@ class SkillEditView(PersonSkillMixin, FormView):
         self.log_read(["skills"])
         return context
 
-    def form_valid(self, form: SkillEditForm) -> HttpResponse:
-        try:
-            services.person_skill_update(
-                actor=self.request.user, person_skill=self.person_skill, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Skill saved."))
-        return HttpResponseRedirect(reverse("people:skills", args=[self.person.pk]))
+    def run_service(self, form: Any) -> Any:
+        return services.person_skill_update(
+            actor=self.request.user, person_skill=self.person_skill, **form.cleaned_data
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("people:skills", args=[self.person.pk])
 
 
 class SkillRemoveView(PersonSkillMixin, View):
@@ -312,11 +304,12 @@ class SkillRemoveView(PersonSkillMixin, View):
 # --- CV ------------------------------------------------------------------------------
 
 
-class CvView(PersonPage, FormView):
+class CvView(PersonPage, ServiceFormMixin, FormView):
     title = gettext_lazy("CV")
     section = "cv"
     template_name = "people/staff/cv.html"
     form_class = CvForm
+    success_message = gettext_lazy("CV saved.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -327,16 +320,13 @@ class CvView(PersonPage, FormView):
         self.require_manage()
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: CvForm) -> HttpResponse:
-        try:
-            services.person_cv_set(
-                actor=self.request.user, person=self.person, upload=form.cleaned_data["cv"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("CV saved."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.person_cv_set(
+            actor=self.request.user, person=self.person, upload=form.cleaned_data["cv"]
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class CvDownloadView(PersonPage, View):
@@ -379,11 +369,12 @@ class CvRemoveView(PersonPage, View):
 # --- consents ------------------------------------------------------------------------
 
 
-class ConsentsView(PersonPage, FormView):
+class ConsentsView(PersonPage, ServiceFormMixin, FormView):
     title = gettext_lazy("Consents")
     section = "consents"
     template_name = "people/staff/consents.html"
     form_class = ConsentForm
+    success_message = gettext_lazy("Consent recorded.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -396,16 +387,13 @@ class ConsentsView(PersonPage, FormView):
         self.require_manage()
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: ConsentForm) -> HttpResponse:
-        try:
-            services.consent_give(
-                actor=self.request.user, person=self.person, purpose=form.cleaned_data["purpose"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Consent recorded."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.consent_give(
+            actor=self.request.user, person=self.person, purpose=form.cleaned_data["purpose"]
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class ConsentWithdrawView(PersonPage, View):
@@ -426,7 +414,7 @@ class ConsentWithdrawView(PersonPage, View):
 # --- health and disability data (GDPR Art. 9) ----------------------------------------
 
 
-class SpecialDataView(PersonPage, FormView):
+class SpecialDataView(PersonPage, ServiceFormMixin, FormView):
     """Readable only with people.view_special_category, changed with manage_special_category."""
 
     section = "special"
@@ -434,6 +422,7 @@ class SpecialDataView(PersonPage, FormView):
     person_permission = "people.view_special_category"
     template_name = "people/staff/special.html"
     form_class = SpecialDataForm
+    success_message = gettext_lazy("Health and disability data saved.")
 
     @property
     def can_edit_special(self) -> bool:
@@ -455,13 +444,10 @@ class SpecialDataView(PersonPage, FormView):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: SpecialDataForm) -> HttpResponse:
-        try:
-            services.special_data_set(
-                actor=self.request.user, person=self.person, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Health and disability data saved."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.special_data_set(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from lavorete.core.forms import add_service_errors
+from lavorete.core.backoffice import ServiceFormMixin
 from lavorete.people import services
 from lavorete.people.forms import (
     ConsentForm,
@@ -89,44 +89,40 @@ class MyProfileView(MeMixin, TemplateView):
     template_name = "people/me/profile.html"
 
 
-class MyProfileEditView(MeMixin, FormView):
+class MyProfileEditView(MeMixin, ServiceFormMixin, FormView):
     section = "profile"
     title = gettext_lazy("Update my profile")
     template_name = "people/me/edit.html"
     form_class = SelfProfileForm
+    success_message = gettext_lazy("Your profile is up to date.")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.person}
 
-    def form_valid(self, form: SelfProfileForm) -> HttpResponse:
-        try:
-            services.person_self_update(person=self.person, **form.changed_values())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your profile is up to date."))
-        return HttpResponseRedirect(reverse("people_me:profile"))
+    def run_service(self, form: Any) -> Any:
+        return services.person_self_update(person=self.person, **form.changed_values())
+
+    def get_success_url(self) -> str:
+        return reverse("people_me:profile")
 
 
-class MyLanguagesView(MeMixin, FormView):
+class MyLanguagesView(MeMixin, ServiceFormMixin, FormView):
     section = "languages"
     title = gettext_lazy("My languages")
     template_name = "people/me/languages.html"
     form_class = LanguageForm
+    success_message = gettext_lazy("Language saved.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "languages": person_languages(self.person)}
 
-    def form_valid(self, form: LanguageForm) -> HttpResponse:
-        try:
-            services.person_language_set(
-                actor=self.request.user, person=self.person, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Language saved."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.person_language_set(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class MyLanguageRemoveView(MeMixin, View):
@@ -142,11 +138,12 @@ class MyLanguageRemoveView(MeMixin, View):
         return HttpResponseRedirect(reverse("people_me:languages"))
 
 
-class MySkillsView(MeMixin, FormView):
+class MySkillsView(MeMixin, ServiceFormMixin, FormView):
     section = "skills"
     title = gettext_lazy("My skills")
     template_name = "people/me/skills.html"
     form_class = SkillAddForm
+    success_message = gettext_lazy("Skill added.")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "staff": False}
@@ -154,19 +151,16 @@ class MySkillsView(MeMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "skills": person_skills(self.person)}
 
-    def form_valid(self, form: SkillAddForm) -> HttpResponse:
-        try:
-            services.person_skill_add(
-                actor=self.request.user,
-                person=self.person,
-                evidence=SkillEvidence.SELF_DECLARED,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Skill added."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.person_skill_add(
+            actor=self.request.user,
+            person=self.person,
+            evidence=SkillEvidence.SELF_DECLARED,
+            **form.cleaned_data,
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class MySkillMixin(MeMixin):
@@ -194,11 +188,12 @@ class MySkillMixin(MeMixin):
         return self._person_skill
 
 
-class MySkillEditView(MySkillMixin, FormView):
+class MySkillEditView(MySkillMixin, ServiceFormMixin, FormView):
     section = "skills"
     title = gettext_lazy("Change a skill")
     template_name = "people/me/skill_edit.html"
     form_class = SkillEditForm
+    success_message = gettext_lazy("Skill saved.")
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "staff": False}
@@ -210,16 +205,13 @@ class MySkillEditView(MySkillMixin, FormView):
         row = person_skills(self.person, only=self.person_skill.pk)[0]
         return {**super().get_context_data(**kwargs), "row": row}
 
-    def form_valid(self, form: SkillEditForm) -> HttpResponse:
-        try:
-            services.person_skill_update(
-                actor=self.request.user, person_skill=self.person_skill, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Skill saved."))
-        return HttpResponseRedirect(reverse("people_me:skills"))
+    def run_service(self, form: Any) -> Any:
+        return services.person_skill_update(
+            actor=self.request.user, person_skill=self.person_skill, **form.cleaned_data
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("people_me:skills")
 
 
 class MySkillRemoveView(MySkillMixin, View):
@@ -231,22 +223,20 @@ class MySkillRemoveView(MySkillMixin, View):
         return HttpResponseRedirect(reverse("people_me:skills"))
 
 
-class MyCvView(MeMixin, FormView):
+class MyCvView(MeMixin, ServiceFormMixin, FormView):
     section = "cv"
     title = gettext_lazy("My CV")
     template_name = "people/me/cv.html"
     form_class = CvForm
+    success_message = gettext_lazy("CV saved.")
 
-    def form_valid(self, form: CvForm) -> HttpResponse:
-        try:
-            services.person_cv_set(
-                actor=self.request.user, person=self.person, upload=form.cleaned_data["cv"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("CV saved."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.person_cv_set(
+            actor=self.request.user, person=self.person, upload=form.cleaned_data["cv"]
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class MyCvDownloadView(MeMixin, View):
@@ -263,11 +253,12 @@ class MyCvRemoveView(MeMixin, View):
         return HttpResponseRedirect(reverse("people_me:cv"))
 
 
-class MyConsentsView(MeMixin, FormView):
+class MyConsentsView(MeMixin, ServiceFormMixin, FormView):
     section = "consents"
     title = gettext_lazy("My consents")
     template_name = "people/me/consents.html"
     form_class = ConsentForm
+    success_message = gettext_lazy("Thank you: your consent is recorded.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         active = active_purposes(self.person)
@@ -278,16 +269,13 @@ class MyConsentsView(MeMixin, FormView):
             "texts": texts,
         }
 
-    def form_valid(self, form: ConsentForm) -> HttpResponse:
-        try:
-            services.consent_give(
-                actor=self.request.user, person=self.person, purpose=form.cleaned_data["purpose"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Thank you: your consent is recorded."))
-        return HttpResponseRedirect(self.request.path)
+    def run_service(self, form: Any) -> Any:
+        return services.consent_give(
+            actor=self.request.user, person=self.person, purpose=form.cleaned_data["purpose"]
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
 
 
 class MyConsentWithdrawView(MeMixin, View):

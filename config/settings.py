@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lavorete.skills",
     "lavorete.people",
     "lavorete.pathways",
+    "lavorete.opportunities",
+    "lavorete.matching",
     "lavorete.portal",
     "lavorete.api",
     "lavorete.demo",

@@ -308,3 +308,68 @@ def registered(db: Any, person: User, operator: User, programme: Any, municipali
 @pytest.fixture
 def enrolment(registered: Any, programme: Any) -> Any:
     return registered.enrolments.get(programme=programme)
+
+
+# --- opportunities and matching ------------------------------------------------------
+
+SKILL_URI = "http://data.europa.eu/esco/skill/test-{}"
+
+
+@pytest.fixture
+def esco_skills(db: Any) -> dict[str, Any]:
+    """Five ESCO-like skills with Italian and English labels, keyed by a short name."""
+    from lavorete.skills.importer import normalise
+    from lavorete.skills.models import Label, LabelKind, Skill
+
+    labels = {
+        "storytelling": ("raccontare storie di marca", "tell brand stories"),
+        "social_media": ("gestire i social media", "manage social media"),
+        "web_analytics": ("analisi web", "web analytics"),
+        "photography": ("fotografia di prodotto", "product photography"),
+        "customer_service": ("assistenza ai clienti", "customer service"),
+    }
+    made = {}
+    for key, (italian, english) in labels.items():
+        skill, _created = Skill.objects.get_or_create(
+            uri=SKILL_URI.format(key.replace("_", "-")), defaults={"skill_type": "skill"}
+        )
+        for language, text in (("it", italian), ("en", english)):
+            Label.objects.get_or_create(
+                skill=skill,
+                language=language,
+                kind=LabelKind.PREFERRED,
+                text=text,
+                defaults={"normalised": normalise(text)},
+            )
+        made[key] = skill
+    return made
+
+
+@pytest.fixture
+def opportunity(db: Any, organisation: Any, programme: Any, esco_skills: dict[str, Any]) -> Any:
+    """An open internship of `organisation` in Segrate, offered through `programme`:
+    four essential skills (one at level 2), one optional, Italian at B1."""
+    from lavorete.opportunities.services import opportunity_create, opportunity_publish
+    from lavorete.territory.models import Municipality
+
+    made = opportunity_create(
+        actor=None,
+        organisation=organisation,
+        programme=programme,
+        kind="internship",
+        title="Tirocinio in comunicazione digitale",
+        description="Racconto dei negozi del quartiere sui social.",
+        municipality=Municipality.objects.get(name="Segrate"),
+        contract_type="tirocinio",
+        weekly_hours=30,
+        positions=1,
+        essential=[
+            (esco_skills["storytelling"], 1),
+            (esco_skills["social_media"], 2),
+            (esco_skills["web_analytics"], 1),
+            (esco_skills["photography"], 1),
+        ],
+        optional=[(esco_skills["customer_service"], 1)],
+        languages=[("it", "B1")],
+    )
+    return opportunity_publish(actor=None, opportunity=made)

@@ -101,6 +101,16 @@ _CASEWORK = frozenset(
     }
 )
 
+# Offering opportunities and following their candidacies: companies' and operators' work.
+_OPPORTUNITIES = frozenset(
+    {
+        "opportunities.view_opportunity",
+        "opportunities.manage_opportunity",
+        "opportunities.view_candidates",
+        "opportunities.manage_candidacy",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: _VIEW_NETWORK
     | {
@@ -127,6 +137,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "pathways.approve_stage",
         "pathways.manage_pathway",
         "pathways.view_dashboard",
+    }
+    | {
+        "opportunities.view_opportunity",
+        "opportunities.manage_opportunity",
+        "matching.manage_policy",
+        "matching.view_skill_gaps",
     },
     Role.SPACE_MANAGER: frozenset(
         {"network.view_organisation", "network.view_contact", "territory.view_territory"}
@@ -142,7 +158,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "pathways.view_dashboard",
         }
     )
-    | _CASEWORK,
+    | _CASEWORK
+    | _OPPORTUNITIES
+    | {"opportunities.propose", "matching.view_matches", "matching.view_skill_gaps"},
     Role.EVALUATOR: frozenset({"network.view_programme", "pathways.view_dashboard"}),
     Role.FUND_ADMIN: frozenset(
         {"network.view_programme", "network.view_organisation", "pathways.view_dashboard"}
@@ -156,7 +174,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "network.view_agreement",
             "network.view_programme",
         }
-    ),
+    )
+    | _OPPORTUNITIES,
     Role.SPECIAL_DATA_OFFICER: frozenset(
         {
             "people.view_person",

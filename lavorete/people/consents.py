@@ -37,6 +37,15 @@ CONSENT_TEXTS: dict[str, ConsentText] = {
             "the partner companies whose opportunities I am matched with or apply to."
         ),
     ),
+    ConsentPurpose.MATCHING: ConsentText(
+        ConsentPurpose.MATCHING,
+        "2026-11",
+        _(
+            "I agree that my skills, languages, municipality and availability are compared "
+            "with the opportunities of the network, so that I and my operators see the ones "
+            "that suit me; companies see only an anonymised profile until I agree to share it."
+        ),
+    ),
     ConsentPurpose.NEWSLETTER: ConsentText(
         ConsentPurpose.NEWSLETTER,
         "2026-11",

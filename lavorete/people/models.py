@@ -101,6 +101,7 @@ LONG_TERM_UNEMPLOYMENT_MONTHS = 12
 class ConsentPurpose(models.TextChoices):
     PROGRAMME = "programme", _("Taking part in a programme")
     PROFILE_SHARING = "profile_sharing", _("Sharing my profile with companies")
+    MATCHING = "matching", _("Being matched with opportunities")
     NEWSLETTER = "newsletter", _("Receiving the network's newsletter")
 
 

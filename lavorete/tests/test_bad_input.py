@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lavorete.matching.tests import expect_matching
+from lavorete.opportunities.tests import expect_opportunities, expect_pipeline
 from lavorete.pathways.tests import expect_dashboard, expect_pathways
 from lavorete.people.tests import expect_people, expect_privacy
 from lavorete.spaces.tests import expect_member, expect_ops, expect_reports, expect_setup
@@ -43,6 +45,9 @@ for _area in (
     expect_privacy,
     expect_pathways,
     expect_dashboard,
+    expect_opportunities,
+    expect_pipeline,
+    expect_matching,
 ):
     FORMS.extend(_area.FORMS)
 

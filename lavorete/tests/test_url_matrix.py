@@ -9,6 +9,8 @@ rules that probe a representative page of each group.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from lavorete.matching.tests import expect_matching
+from lavorete.opportunities.tests import expect_opportunities, expect_pipeline
 from lavorete.pathways.tests import expect_dashboard, expect_pathways
 from lavorete.people.tests import expect_people, expect_privacy
 from lavorete.spaces.tests import expect_member, expect_ops, expect_reports, expect_setup
@@ -24,6 +26,7 @@ from lavorete.tests.matrix import (
 COORDINATOR_ONLY = only({"coordinator": 200})
 SPACES_AREAS = [expect_setup, expect_ops, expect_member, expect_reports]
 PEOPLE_AREAS = [expect_people, expect_privacy, expect_pathways, expect_dashboard]
+MATCHING_AREAS = [expect_opportunities, expect_pipeline, expect_matching]
 
 EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # core
@@ -210,7 +213,7 @@ GROUP_EXTRA_PROBES = {
 
 
 # Each area of the coworking network keeps its own expectations beside its code.
-for _area in [*SPACES_AREAS, *PEOPLE_AREAS]:
+for _area in [*SPACES_AREAS, *PEOPLE_AREAS, *MATCHING_AREAS]:
     EXPECTATIONS.update(_area.EXPECTATIONS)
 
 

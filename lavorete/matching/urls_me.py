@@ -1,0 +1,10 @@
+"""Placeholder routes, replaced by the real views."""
+
+from django.urls import path
+from django.views.generic import TemplateView
+
+app_name = "matching_me"
+
+urlpatterns = [
+    path("matches/" if 0 else "", TemplateView.as_view(template_name="base.html"), name="matches"),
+]

@@ -273,7 +273,7 @@ class Candidacy(models.Model):
         verbose_name=_("person"),
     )
     status = models.CharField(_("status"), max_length=16, choices=CandidacyStatus.choices)
-    # The match score when the candidacy was suggested or proposed (0–1), if any.
+    # The match score when the candidacy was suggested or proposed (0 to 1), if any.
     score = models.FloatField(_("match score"), null=True, blank=True)
     message = models.TextField(_("message to the company"), blank=True)
     proposed_by = models.ForeignKey(

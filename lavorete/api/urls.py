@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
-from lavorete.api import pathways, people, skills, spaces
+from lavorete.api import candidacies, matching, opportunities, pathways, people, skills, spaces
 from lavorete.api.schemas import (
     ErrorOut,
     MeOut,
@@ -165,3 +165,6 @@ api.add_router("/v1", spaces.member)
 api.add_router("/v1", skills.router)
 api.add_router("/v1", people.router)
 api.add_router("/v1", pathways.router)
+api.add_router("/v1", opportunities.router)
+api.add_router("/v1", candidacies.router)
+api.add_router("/v1", matching.router)

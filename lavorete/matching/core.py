@@ -1,0 +1,695 @@
+"""The matching engine's scoring core: people against opportunities, in plain NumPy/SciPy.
+
+No Django here, so the core can be benchmarked (`bench/matching.py`), run from
+the command line (`python -m lavorete.matching`) and reused alone. The
+services turn database rows into `OpportunityInput`/`PersonInput` and a
+programme's policy into `Weights`.
+
+The score of a person for an opportunity (every part in [0, 1]):
+
+- each skill counts by its rarity in the people pool, `w = ln(1 + N / (1 + df))`
+  (N people, df of them hold the skill), so a rare skill asked weighs more than
+  a common one;
+- a skill held at the level asked earns full credit, held below it half;
+- essential and optional skills give the weighted share of credit earned, and
+  languages the share of required languages spoken well enough; the skill
+  score is their average weighted by the policy (missing parts left out);
+- distance and weekly hours take at most `weights.distance`/`weights.hours`
+  off, in proportion to how poor the fit is;
+- a person who holds none of the skills asked is never a match, and an
+  opportunity that asks no skill matches nobody.
+
+Feature encoding: a skill held at level `l` becomes the features (skill, 1) …
+(skill, l); a skill required at level `L` puts half its normalised weight on
+(skill, 1) ("holds it") and half on (skill, L) ("holds it at the level asked"),
+so one sparse dot product gives `Σ w·credit` exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+CEFR_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "native": 7}
+EARTH_RADIUS_KM = 6371.0088
+LEVELS = 4
+# A skill always counts a little: with no people pool every rarity is 0 by the
+# formula, and the floor then weighs the skills asked equally.
+_RARITY_FLOOR = 1e-12
+# Scores are rounded to this many decimals so that scores equal in exact
+# arithmetic compare equal whatever order the sums were taken in (ties are then
+# broken by the opportunity's position, as promised).
+_DECIMALS = 12
+# Pairs handled at once by the batch computations (bounds their memory).
+_PAIRS_PER_CHUNK = 4_000_000
+# Pruned batch: candidate pairs per person the selective skills may generate.
+_CANDIDATE_BUDGET = 1500
+# Pruned batch: at most this many popular features are scored from a dense table.
+_MAX_POPULAR = 256
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A programme's matching policy, as floats."""
+
+    essential: float = 0.60
+    optional: float = 0.25
+    languages: float = 0.15
+    distance: float = 0.30
+    hours: float = 0.10
+    radius_km: float = 25.0
+    priority_bonus: float = 0.0
+
+
+@dataclass(frozen=True)
+class OpportunityInput:
+    id: Any
+    essential: Mapping[str, int]
+    optional: Mapping[str, int] = field(default_factory=dict)
+    languages: Mapping[str, int] = field(default_factory=dict)
+    lat: float | None = None
+    lon: float | None = None
+    remote: bool = False
+    hours: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    id: Any
+    skills: Mapping[str, int]
+    languages: Mapping[str, int] = field(default_factory=dict)
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float | None = None
+    hours: int | None = None
+    priority: bool = False
+
+
+@dataclass(frozen=True)
+class Explanation:
+    opportunity: Any
+    person: Any
+    score: float
+    essential: float | None
+    optional: float | None
+    languages: float | None
+    essential_matched: tuple[str, ...]
+    essential_below_level: tuple[str, ...]
+    essential_missing: tuple[str, ...]
+    optional_matched: tuple[str, ...]
+    optional_missing: tuple[str, ...]
+    languages_met: tuple[str, ...]
+    languages_missing: tuple[str, ...]
+    km: float | None
+    distance_fit: float
+    hours_fit: float
+    priority: bool
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere: the chord between two of them gives the haversine distance."""
+    phi, lam = np.radians(lat), np.radians(lon)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=1)
+
+
+def _level(value: Any) -> int:
+    return min(LEVELS, max(1, int(value)))
+
+
+def _located(item: OpportunityInput | PersonInput) -> bool:
+    return item.lat is not None and item.lon is not None
+
+
+class _People:
+    """A set of people as arrays: features, place, radius, hours, priority, languages."""
+
+    def __init__(self, engine: Engine, people: Sequence[PersonInput]) -> None:
+        n = len(people)
+        self.n = n
+        self.ids = [p.id for p in people]
+        fmap = engine._feature_of
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, person in enumerate(people):
+            for key, level in person.skills.items():
+                s = engine._skill_index.get(key)
+                if s is None:
+                    continue
+                for lv in range(_level(level)):
+                    f = fmap.get((s, lv))
+                    if f is not None:
+                        rows.append(i)
+                        cols.append(f)
+        data = np.ones(len(rows), dtype=np.float64)
+        x = sp.csr_matrix(
+            (data, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(n, engine._n_features),
+        )
+        x.sum_duplicates()
+        x.data[:] = 1.0
+        self.x = x
+        self.located = np.array([_located(p) for p in people], dtype=bool)
+        lat = np.array([p.lat if _located(p) else 0.0 for p in people], dtype=np.float64)
+        lon = np.array([p.lon if _located(p) else 0.0 for p in people], dtype=np.float64)
+        self.unit = _unit_vectors(lat, lon) if n else np.zeros((0, 3))
+        self.radius = np.array(
+            [np.nan if p.radius_km is None else float(p.radius_km) for p in people],
+            dtype=np.float64,
+        )
+        self.hours = np.array(
+            [np.nan if p.hours is None else max(0.0, float(p.hours)) for p in people],
+            dtype=np.float64,
+        )
+        self.priority = np.array([bool(p.priority) for p in people], dtype=bool)
+        langs = np.zeros((n, len(engine._languages)), dtype=np.int8)
+        for i, person in enumerate(people):
+            for code, rank in person.languages.items():
+                c = engine._language_index.get(code)
+                if c is not None:
+                    langs[i, c] = max(langs[i, c], int(rank))
+        self.langs = langs
+
+
+class _W:
+    """Weights as per-person arrays (or scalars when everyone shares one policy)."""
+
+    def __init__(self, weights: Weights | Sequence[Weights], n: int) -> None:
+        if isinstance(weights, Weights):
+            self.per_person = False
+            ws: Sequence[Weights] = [weights]
+        else:
+            if len(weights) != n:
+                raise ValueError(f"{len(weights)} weights for {n} people")
+            self.per_person = True
+            ws = weights
+
+        def arr(name: str) -> np.ndarray:
+            return np.array([float(getattr(w, name)) for w in ws], dtype=np.float64)
+
+        self.essential = arr("essential")
+        self.optional = arr("optional")
+        self.languages = arr("languages")
+        self.distance = arr("distance")
+        self.hours = arr("hours")
+        self.radius_km = arr("radius_km")
+        self.priority_bonus = arr("priority_bonus")
+
+    def take(self, name: str, rows: np.ndarray) -> np.ndarray | np.float64:
+        values: np.ndarray = getattr(self, name)
+        return values[rows] if self.per_person else values[0]
+
+
+def _gather(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows`, the positions of its stored entries: (which row of `rows`, position)."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, np.repeat(starts, lengths) + offsets
+
+
+def _top_k_rows(
+    rows: np.ndarray, opp: np.ndarray, score: np.ndarray, n_rows: int, k: int
+) -> list[list[tuple[int, float]]]:
+    """Per row: the best k (opportunity position, score), score desc then position asc."""
+    out: list[list[tuple[int, float]]] = [[] for _ in range(n_rows)]
+    if len(rows) == 0 or k <= 0:
+        return out
+    order = np.lexsort((opp, -score, rows))
+    rows, opp, score = rows[order], opp[order], score[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    counts = np.diff(np.r_[starts, len(rows)])
+    rank = np.arange(len(rows)) - np.repeat(starts, counts)
+    keep = rank < k
+    rows, opp, score = rows[keep], opp[keep], score[keep]
+    bounds = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1], True])
+    opp_list, score_list = opp.tolist(), score.tolist()
+    for a, b in itertools.pairwise(bounds):
+        out[int(rows[a])] = list(zip(opp_list[a:b], score_list[a:b], strict=True))
+    return out
+
+
+class Engine:
+    """Opportunities (and optionally a pool of people) ready to be scored."""
+
+    def __init__(
+        self,
+        opportunities: Sequence[OpportunityInput],
+        people: Sequence[PersonInput] = (),
+        *,
+        rarity: Mapping[str, float] | None = None,
+    ) -> None:
+        self.opportunities = list(opportunities)
+        self.people = list(people)
+        self._position: dict[Any, int] = {}
+        for i, opp in enumerate(self.opportunities):
+            if opp.id in self._position:
+                raise ValueError(f"duplicate opportunity id {opp.id!r}")
+            self._position[opp.id] = i
+        n_opp = len(self.opportunities)
+
+        # Skills: every key seen, with its rarity in the people pool.
+        keys: dict[str, None] = {}
+        for opp in self.opportunities:
+            keys.update(dict.fromkeys(opp.essential))
+            keys.update(dict.fromkeys(opp.optional))
+        df: Counter[str] = Counter()
+        for person in self.people:
+            df.update(person.skills.keys())
+            keys.update(dict.fromkeys(person.skills))
+        if rarity:
+            keys.update(dict.fromkeys(rarity))
+        n_people = len(self.people)
+        self.rarity: dict[str, float] = {
+            key: math.log(1 + n_people / (1 + df.get(key, 0))) for key in keys
+        }
+        if rarity:
+            self.rarity.update({key: float(value) for key, value in rarity.items()})
+        self._skill_index = {key: i for i, key in enumerate(keys)}
+
+        # Features (skill, level - 1) that some opportunity asks for, numbered compactly.
+        self._feature_of: dict[tuple[int, int], int] = {}
+        e_rows: list[int] = []
+        e_cols: list[int] = []
+        e_vals: list[float] = []
+        o_rows: list[int] = []
+        o_cols: list[int] = []
+        o_vals: list[float] = []
+        for i, opp in enumerate(self.opportunities):
+            for required, rows, cols, vals in (
+                (opp.essential, e_rows, e_cols, e_vals),
+                (opp.optional, o_rows, o_cols, o_vals),
+            ):
+                if not required:
+                    continue
+                w = {k: max(self.rarity[k], _RARITY_FLOOR) for k in required}
+                total = sum(w.values())
+                for key, level in required.items():
+                    share = w[key] / total
+                    s = self._skill_index[key]
+                    lv = _level(level) - 1
+                    parts = [(0, share)] if lv == 0 else [(0, share / 2), (lv, share / 2)]
+                    for feature_level, value in parts:
+                        f = self._feature_of.setdefault((s, feature_level), len(self._feature_of))
+                        rows.append(i)
+                        cols.append(f)
+                        vals.append(value)
+        n_features = len(self._feature_of)
+        self._n_features = n_features
+
+        def matrix(rows: list[int], cols: list[int], vals: list[float]) -> sp.csr_matrix:
+            m = sp.csr_matrix(
+                (np.asarray(vals, dtype=np.float64), (np.asarray(rows), np.asarray(cols))),
+                shape=(n_opp, n_features),
+            )
+            m.sum_duplicates()
+            return m
+
+        self._qe = matrix(e_rows, e_cols, e_vals)  # opportunities x features
+        self._qo = matrix(o_rows, o_cols, o_vals)
+        self._qe_t = self._qe.T.tocsr()  # features x opportunities
+        self._qo_t = self._qo.T.tocsr()
+        # Both at once, interleaved: column 2·o holds o's essential weights, 2·o + 1 its optional.
+        both = sp.vstack([self._qe, self._qo]).tocsr()
+        order = np.empty(2 * n_opp, dtype=np.int64)
+        order[0::2] = np.arange(n_opp)
+        order[1::2] = np.arange(n_opp) + n_opp
+        self._q2_t = both[order].T.tocsr() if n_opp else sp.csr_matrix((n_features, 0))
+        self._has_e = np.array([bool(o.essential) for o in self.opportunities], dtype=bool)
+        self._has_o = np.array([bool(o.optional) for o in self.opportunities], dtype=bool)
+        # Opportunities asking for a feature (essential or optional): how selective it is.
+        self._feature_opps = np.diff(((self._qe_t + self._qo_t) != 0).tocsr().indptr)
+
+        # Languages.
+        codes: dict[str, None] = {}
+        for opp in self.opportunities:
+            codes.update(dict.fromkeys(opp.languages))
+        self._languages = list(codes)
+        self._language_index = {code: i for i, code in enumerate(self._languages)}
+        self._opp_langs = np.zeros((n_opp, len(codes)), dtype=np.int8)
+        for i, opp in enumerate(self.opportunities):
+            for code, rank in opp.languages.items():
+                self._opp_langs[i, self._language_index[code]] = max(1, int(rank))
+        self._n_langs = (self._opp_langs > 0).sum(axis=1)
+
+        # Place and hours.
+        self._opp_located = np.array(
+            [_located(o) and not o.remote for o in self.opportunities], dtype=bool
+        )
+        lat = np.array([o.lat if _located(o) else 0.0 for o in self.opportunities])
+        lon = np.array([o.lon if _located(o) else 0.0 for o in self.opportunities])
+        self._opp_unit = _unit_vectors(lat, lon) if n_opp else np.zeros((0, 3))
+        self._opp_hours = np.array(
+            [np.nan if o.hours is None else max(0.0, float(o.hours)) for o in self.opportunities],
+            dtype=np.float64,
+        )
+
+        self._pool = _People(self, self.people)
+        self._pool_t: sp.csr_matrix | None = None  # features x people, built when needed
+        self._pruning: dict[str, Any] | None = None
+
+    # --- scoring pairs -------------------------------------------------------------------
+
+    def _scores(
+        self,
+        people: _People,
+        w: _W,
+        rows: np.ndarray,
+        opp: np.ndarray,
+        e: np.ndarray,
+        o: np.ndarray,
+    ) -> np.ndarray:
+        """The score of each pair (person row, opportunity position) given its skill credits.
+
+        `e` and `o` are the weighted shares of essential and optional skills the
+        person holds; pairs outside the gate get 0."""
+        we = w.take("essential", rows)
+        wo = w.take("optional", rows)
+        wl = w.take("languages", rows)
+        has_e, has_o = self._has_e[opp], self._has_o[opp]
+        num = we * e + wo * o
+        den = we * has_e + wo * has_o
+        if self._languages:
+            n_langs = self._n_langs[opp]
+            asked = np.flatnonzero(n_langs > 0)
+            if len(asked):
+                need = self._opp_langs[opp[asked]]
+                met = ((people.langs[rows[asked]] >= need) & (need > 0)).sum(axis=1)
+                wl_asked = wl[asked] if isinstance(wl, np.ndarray) else wl
+                num = num + np.bincount(asked, wl_asked * met / n_langs[asked], len(rows))
+                den = den + np.bincount(asked, np.broadcast_to(wl_asked, len(asked)), len(rows))
+        skill = np.divide(num, den, out=np.zeros(len(rows)), where=den > 0)
+
+        fit_d = np.ones(len(rows))
+        both = np.flatnonzero(people.located[rows] & self._opp_located[opp])
+        if len(both):
+            r_rows = rows[both]
+            chord = np.linalg.norm(people.unit[r_rows] - self._opp_unit[opp[both]], axis=1)
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
+            radius = people.radius[r_rows]
+            default = w.take("radius_km", r_rows)
+            radius = np.where(np.isnan(radius), default, radius)
+            safe = np.where(radius > 0, radius, 1.0)
+            fit_d[both] = np.where(radius > 0, np.clip(2 - km / safe, 0.0, 1.0), km <= radius)
+        ph, oh = people.hours[rows], self._opp_hours[opp]
+        short = ~np.isnan(ph) & ~np.isnan(oh) & (ph < oh)
+        fit_h = np.ones(len(rows))
+        fit_h[short] = ph[short] / oh[short]
+        context = 1 - w.take("distance", rows) * (1 - fit_d) - w.take("hours", rows) * (1 - fit_h)
+        bonus = np.where(people.priority[rows], w.take("priority_bonus", rows), 0.0)
+        score = np.clip(skill * context + bonus, 0.0, 1.0)
+        score[(e <= 0) & (o <= 0)] = 0.0
+        return np.round(score, _DECIMALS)
+
+    def _pairs_from_product(
+        self, product: sp.csr_matrix
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs (row, opportunity, essential credit, optional credit) from `X @ _q2_t`."""
+        product = product.tocsr()
+        product.sort_indices()
+        rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
+        cols = product.indices.astype(np.int64)
+        opp = cols >> 1
+        key = rows * max(1, len(self.opportunities)) + opp
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = key[1:] != key[:-1]
+        group = np.cumsum(new) - 1
+        optional = (cols & 1).astype(bool)
+        values = product.data
+        n = int(new.sum())
+        e = np.bincount(group, np.where(optional, 0.0, values), n)
+        o = np.bincount(group, np.where(optional, values, 0.0), n)
+        return rows[new], opp[new], e, o
+
+    def _exact_rows(
+        self, people: _People, w: _W, rows: np.ndarray, k: int
+    ) -> Iterator[tuple[np.ndarray, list[list[tuple[int, float]]]]]:
+        """Exact top k of the given pool rows, chunk by chunk (all pairs sharing a skill)."""
+        load = np.asarray(people.x[rows] @ self._feature_opps.astype(np.float64)).ravel()
+        for chunk in _chunks(load, _PAIRS_PER_CHUNK):
+            chunk_rows = rows[chunk]
+            product = people.x[chunk_rows] @ self._q2_t
+            local, opp, e, o = self._pairs_from_product(product)
+            score = self._scores(people, w, chunk_rows[local], opp, e, o)
+            keep = (e > 0) | (o > 0)
+            yield (
+                chunk_rows,
+                _top_k_rows(local[keep], opp[keep], score[keep], len(chunk_rows), k),
+            )
+
+    def _named(self, ranked: list[tuple[int, float]]) -> list[tuple[Any, float]]:
+        return [(self.opportunities[pos].id, score) for pos, score in ranked]
+
+    # --- on demand -----------------------------------------------------------------------
+
+    def top_for_person(
+        self,
+        person: PersonInput,
+        k: int,
+        weights: Weights = Weights(),
+        *,
+        among: Sequence[int] | None = None,
+    ) -> list[tuple[Any, float]]:
+        """The person's best k opportunities (exact), optionally among these positions only."""
+        n_opp = len(self.opportunities)
+        if k <= 0 or n_opp == 0:
+            return []
+        one = _People(self, [person])
+        features = one.x.indices
+        if len(features) == 0:
+            return []
+        e = self._credits(self._qe_t, features, n_opp)
+        o = self._credits(self._qo_t, features, n_opp)
+        gated = (e > 0) | (o > 0)
+        if among is not None:
+            allowed = np.zeros(n_opp, dtype=bool)
+            positions = np.asarray(among, dtype=np.int64)
+            allowed[positions[(positions >= 0) & (positions < n_opp)]] = True
+            gated &= allowed
+        opp = np.flatnonzero(gated)
+        rows = np.zeros(len(opp), dtype=np.int64)
+        score = self._scores(one, _W(weights, 1), rows, opp, e[opp], o[opp])
+        if len(opp) > k:
+            # Keep everything tied with the k-th score, then order exactly.
+            kth = np.partition(-score, k - 1)[k - 1]
+            keep = -score <= kth
+            opp, score, rows = opp[keep], score[keep], rows[keep]
+        return self._named(_top_k_rows(rows, opp, score, 1, k)[0])
+
+    @staticmethod
+    def _credits(transposed: sp.csr_matrix, features: np.ndarray, n: int) -> np.ndarray:
+        _, positions = _gather(transposed, features)
+        return np.bincount(transposed.indices[positions], transposed.data[positions], n)
+
+    def top_for_opportunity(
+        self,
+        opportunity_id: Any,
+        k: int,
+        weights: Weights | Sequence[Weights] = Weights(),
+        *,
+        among: Sequence[int] | None = None,
+    ) -> list[tuple[Any, float]]:
+        """The best k people of the pool for one opportunity, optionally among these positions."""
+        pos = self._position[opportunity_id]
+        n = self._pool.n
+        if k <= 0 or n == 0:
+            return []
+        if self._pool_t is None:
+            self._pool_t = self._pool.x.T.tocsr()
+        pool_t = self._pool_t
+        rows_e = self._qe.indices[self._qe.indptr[pos] : self._qe.indptr[pos + 1]]
+        rows_o = self._qo.indices[self._qo.indptr[pos] : self._qo.indptr[pos + 1]]
+
+        def credit(q: sp.csr_matrix, features: np.ndarray) -> np.ndarray:
+            values = q.data[q.indptr[pos] : q.indptr[pos + 1]]
+            owner, positions = _gather(pool_t, features)
+            return np.bincount(pool_t.indices[positions], values[owner], n)
+
+        e, o = credit(self._qe, rows_e), credit(self._qo, rows_o)
+        gated = (e > 0) | (o > 0)
+        if among is not None:
+            allowed = np.zeros(n, dtype=bool)
+            positions = np.asarray(among, dtype=np.int64)
+            allowed[positions[(positions >= 0) & (positions < n)]] = True
+            gated &= allowed
+        people = np.flatnonzero(gated)
+        opp = np.full(len(people), pos, dtype=np.int64)
+        score = self._scores(self._pool, _W(weights, n), people, opp, e[people], o[people])
+        order = np.lexsort((people, -score))[:k]
+        return [
+            (self._pool.ids[int(p)], float(s))
+            for p, s in zip(people[order], score[order], strict=True)
+        ]
+
+    # --- batch ---------------------------------------------------------------------------
+
+    def top_for_people(
+        self,
+        k: int,
+        weights: Weights | Sequence[Weights] = Weights(),
+        *,
+        exact: bool = False,
+    ) -> list[list[tuple[Any, float]]]:
+        """Every pool person's best k opportunities; pruned (fast, near-exact) unless `exact`."""
+        n = self._pool.n
+        result: list[list[tuple[Any, float]]] = [[] for _ in range(n)]
+        if n == 0 or k <= 0 or not self.opportunities:
+            return result
+        w = _W(weights, n)
+        rows = np.arange(n)
+        if exact:
+            for chunk_rows, ranked in self._exact_rows(self._pool, w, rows, k):
+                for row, top in zip(chunk_rows.tolist(), ranked, strict=True):
+                    result[row] = self._named(top)
+            return result
+        for row, top in self._pruned(w, k):
+            result[row] = self._named(top)
+        return result
+
+    def _pruned(self, w: _W, k: int) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+        # First version: the exact computation (pruning comes next).
+        rows = np.arange(self._pool.n)
+        for chunk_rows, ranked in self._exact_rows(self._pool, w, rows, k):
+            yield from zip(chunk_rows.tolist(), ranked, strict=True)
+
+    # --- explanations and gaps -----------------------------------------------------------
+
+    def explain(
+        self,
+        person: PersonInput,
+        opportunity_id: Any,
+        weights: Weights = Weights(),
+    ) -> Explanation:
+        """Every part of the person's score for the opportunity."""
+        pos = self._position[opportunity_id]
+        opp = self.opportunities[pos]
+
+        def part(
+            required: Mapping[str, int],
+        ) -> tuple[float | None, list[str], list[str], list[str]]:
+            matched: list[str] = []
+            below: list[str] = []
+            missing: list[str] = []
+            if not required:
+                return None, matched, below, missing
+            w = {k: max(self.rarity.get(k, 0.0), _RARITY_FLOOR) for k in required}
+            earned = 0.0
+            for key, level in required.items():
+                held = person.skills.get(key)
+                if held is None:
+                    missing.append(key)
+                elif _level(held) >= _level(level):
+                    matched.append(key)
+                    earned += w[key]
+                else:
+                    below.append(key)
+                    earned += w[key] / 2
+            return earned / sum(w.values()), matched, below, missing
+
+        essential, e_matched, e_below, e_missing = part(opp.essential)
+        optional, o_matched, o_below, o_missing = part(opp.optional)
+        met = [c for c, r in opp.languages.items() if person.languages.get(c, 0) >= max(1, r)]
+        languages = len(met) / len(opp.languages) if opp.languages else None
+        km = None
+        if _located(person) and _located(opp) and not opp.remote:
+            km = haversine_km(person.lat, person.lon, opp.lat, opp.lon)  # type: ignore[arg-type]
+        radius = weights.radius_km if person.radius_km is None else person.radius_km
+        if km is None:
+            distance_fit = 1.0
+        elif radius > 0:
+            distance_fit = min(1.0, max(0.0, 2 - km / radius))
+        else:
+            distance_fit = 1.0 if km <= radius else 0.0
+        hours_fit = 1.0
+        if person.hours is not None and opp.hours is not None and person.hours < opp.hours:
+            hours_fit = max(0, person.hours) / opp.hours
+        gated = bool(e_matched or e_below or o_matched or o_below)
+        one = _People(self, [person])
+        zero = np.zeros(1, dtype=np.int64)
+        score = self._scores(
+            one,
+            _W(weights, 1),
+            zero,
+            np.array([pos]),
+            np.array([essential or 0.0]),
+            np.array([optional or 0.0]),
+        )
+        return Explanation(
+            opportunity=opp.id,
+            person=person.id,
+            score=float(score[0]) if gated else 0.0,
+            essential=essential,
+            optional=optional,
+            languages=languages,
+            essential_matched=tuple(e_matched),
+            essential_below_level=tuple(e_below),
+            essential_missing=tuple(e_missing),
+            optional_matched=tuple(o_matched + o_below),
+            optional_missing=tuple(o_missing),
+            languages_met=tuple(met),
+            languages_missing=tuple(c for c in opp.languages if c not in met),
+            km=km,
+            distance_fit=distance_fit,
+            hours_fit=hours_fit,
+            priority=bool(person.priority and gated and weights.priority_bonus > 0),
+        )
+
+    def skill_gaps(
+        self, person: PersonInput, opportunity_ids: Sequence[Any]
+    ) -> list[tuple[str, int, float]]:
+        """Essential skills the person lacks (or holds below the level) across these opportunities:
+        (skill, how many of them ask it, rarity), most asked first, then rarest."""
+        counts: Counter[str] = Counter()
+        for opportunity_id in dict.fromkeys(opportunity_ids):
+            opp = self.opportunities[self._position[opportunity_id]]
+            for key, level in opp.essential.items():
+                held = person.skills.get(key)
+                if held is None or _level(held) < _level(level):
+                    counts[key] += 1
+        gaps = [(key, n, self.rarity.get(key, 0.0)) for key, n in counts.items()]
+        gaps.sort(key=lambda g: (-g[1], -g[2], g[0]))
+        return gaps
+
+
+def _chunks(load: np.ndarray, budget: int) -> Iterator[np.ndarray]:
+    """Consecutive index ranges whose summed load stays within the budget (at least one each)."""
+    n = len(load)
+    cumulative = np.cumsum(load)
+    start = 0
+    while start < n:
+        base = cumulative[start - 1] if start else 0.0
+        end = int(np.searchsorted(cumulative, base + budget, side="right"))
+        end = max(end, start + 1)
+        yield np.arange(start, min(end, n))
+        start = end
+
+
+def area_gaps(
+    demand: Mapping[str, int], supply: Mapping[str, int], people: int
+) -> list[tuple[str, int, float]]:
+    """Skills asked by open opportunities vs held by local people: (skill, demand, share holding
+    it), ranked by demand·(1 - share), only skills with demand."""
+    rows = []
+    for key, asked in demand.items():
+        if asked <= 0:
+            continue
+        share = min(1.0, supply.get(key, 0) / people) if people > 0 else 0.0
+        rows.append((key, int(asked), share))
+    rows.sort(key=lambda g: (-g[1] * (1 - g[2]), -g[1], g[0]))
+    return rows

@@ -1,10 +1,12 @@
-"""Placeholder routes, replaced by the real views."""
+"""The public board of opportunities: /opportunita/."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from lavorete.opportunities import views_public
 
 app_name = "board"
 
 urlpatterns = [
-    path("index/" if 0 else "", TemplateView.as_view(template_name="base.html"), name="index"),
+    path("", views_public.BoardView.as_view(), name="index"),
+    path("<int:pk>/", views_public.BoardDetailView.as_view(), name="detail"),
 ]

@@ -77,7 +77,7 @@ def opportunity_list(
         queryset = queryset.filter(organisation=organisation)
     if programme is not None:
         queryset = queryset.filter(programme=programme)
-    query = " ".join((query or "").split())[:MAX_QUERY]
+    query = " ".join((query or "").replace("\x00", "").split())[:MAX_QUERY]
     if query:
         queryset = queryset.filter(
             Q(title__icontains=query) | Q(organisation__name__icontains=query)
@@ -214,7 +214,7 @@ def board(
         queryset = queryset.filter(is_remote=remote)
     if organisation is not None:
         queryset = queryset.filter(organisation=organisation)
-    text = " ".join((query or "").split())[:MAX_QUERY]
+    text = " ".join((query or "").replace("\x00", "").split())[:MAX_QUERY]
     if text:
         wanted = normalise(text)
         labels = Label.objects.filter(normalised__contains=wanted, language__in=("it", "en"))

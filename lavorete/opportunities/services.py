@@ -233,6 +233,11 @@ def _check_terms(
         opportunity.contract_type = ContractType.TRAINEESHIP
     if not opportunity.title:
         _error(errors, "title", _("Give the opportunity a title."), "required")
+    for name in ("title", "description", "contract_type"):
+        value = getattr(opportunity, name)
+        if isinstance(value, str) and "\x00" in value:
+            _error(errors, name, _("Remove the null characters from the text."), "null_character")
+            setattr(opportunity, name, value.replace("\x00", ""))
     if not opportunity.is_remote and opportunity.municipality_id is None:
         _error(
             errors,

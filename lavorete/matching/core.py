@@ -47,8 +47,9 @@ _RARITY_FLOOR = 1e-12
 # arithmetic compare equal whatever order the sums were taken in (ties are then
 # broken by the opportunity's position, as promised).
 _DECIMALS = 12
-# Pairs handled at once by the batch computations (bounds their memory).
-_PAIRS_PER_CHUNK = 4_000_000
+# Pairs handled at once by the pruned batch, cells by the exact one (bounds their memory).
+_PAIRS_PER_CHUNK = 2_000_000
+_DENSE_CELLS = 2_000_000
 # Pruned batch: candidate pairs per person the selective skills may generate.
 _CANDIDATE_BUDGET = 1500
 # Pruned batch: at most this many popular features are scored from a dense table.
@@ -131,6 +132,13 @@ def _level(value: Any) -> int:
     return min(LEVELS, max(1, int(value)))
 
 
+def _levels(people: Sequence[PersonInput], total: int) -> np.ndarray:
+    levels = np.fromiter(
+        (v for p in people for v in p.skills.values()), dtype=np.float64, count=total
+    )
+    return np.clip(levels, 1, LEVELS).astype(np.int64)
+
+
 def _located(item: OpportunityInput | PersonInput) -> bool:
     return item.lat is not None and item.lon is not None
 
@@ -138,30 +146,43 @@ def _located(item: OpportunityInput | PersonInput) -> bool:
 class _People:
     """A set of people as arrays: features, place, radius, hours, priority, languages."""
 
-    def __init__(self, engine: Engine, people: Sequence[PersonInput]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        people: Sequence[PersonInput],
+        skills: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         n = len(people)
         self.n = n
         self.ids = [p.id for p in people]
-        fmap = engine._feature_of
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, person in enumerate(people):
-            for key, level in person.skills.items():
-                s = engine._skill_index.get(key)
-                if s is None:
-                    continue
-                for lv in range(_level(level)):
-                    f = fmap.get((s, lv))
-                    if f is not None:
-                        rows.append(i)
-                        cols.append(f)
-        data = np.ones(len(rows), dtype=np.float64)
+        counts = np.fromiter((len(p.skills) for p in people), dtype=np.int64, count=n)
+        if skills is None:
+            index = engine._skill_index
+            total = int(counts.sum())
+            skill = np.fromiter(
+                (index.get(k, -1) for p in people for k in p.skills), dtype=np.int64, count=total
+            )
+            levels = _levels(people, total)
+        else:
+            skill, levels = skills
+        rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+        table = engine._feature_table
+        known = (skill >= 0) & (skill < table.shape[0])
+        rows, skill, levels = rows[known], skill[known], levels[known]
+        row_parts, col_parts = [], []
+        for lv in range(LEVELS):
+            held = np.flatnonzero(levels > lv)
+            features = table[skill[held], lv]
+            asked = features >= 0
+            row_parts.append(rows[held][asked])
+            col_parts.append(features[asked])
+        r, c = np.concatenate(row_parts), np.concatenate(col_parts)
         x = sp.csr_matrix(
-            (data, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-            shape=(n, engine._n_features),
+            (np.ones(len(r), dtype=np.float64), (r, c)), shape=(n, engine._n_features)
         )
         x.sum_duplicates()
         x.data[:] = 1.0
+        x.sort_indices()
         self.x = x
         self.located = np.array([_located(p) for p in people], dtype=bool)
         lat = np.array([p.lat if _located(p) else 0.0 for p in people], dtype=np.float64)
@@ -179,39 +200,57 @@ class _People:
         langs = np.zeros((n, len(engine._languages)), dtype=np.int8)
         for i, person in enumerate(people):
             for code, rank in person.languages.items():
-                c = engine._language_index.get(code)
-                if c is not None:
-                    langs[i, c] = max(langs[i, c], int(rank))
+                column = engine._language_index.get(code)
+                if column is not None:
+                    langs[i, column] = max(langs[i, column], int(rank))
         self.langs = langs
 
 
-class _W:
-    """Weights as per-person arrays (or scalars when everyone shares one policy)."""
+class _Policy:
+    """One set of weights, turned into coefficients per opportunity."""
 
-    def __init__(self, weights: Weights | Sequence[Weights], n: int) -> None:
-        if isinstance(weights, Weights):
-            self.per_person = False
-            ws: Sequence[Weights] = [weights]
-        else:
-            if len(weights) != n:
-                raise ValueError(f"{len(weights)} weights for {n} people")
-            self.per_person = True
-            ws = weights
+    def __init__(self, engine: Engine, weights: Weights) -> None:
+        self.weights = weights
+        we, wo, wl = float(weights.essential), float(weights.optional), float(weights.languages)
+        den = we * engine._has_e + wo * engine._has_o + wl * (engine._n_langs > 0)
+        inverse = np.divide(1.0, den, out=np.zeros(len(den)), where=den > 0)
+        self.a_e = we * inverse
+        self.a_o = wo * inverse
+        # Per language met: the languages' share of the skill score, split between them.
+        self.a_l = wl * inverse / np.maximum(1, engine._n_langs)
 
-        def arr(name: str) -> np.ndarray:
-            return np.array([float(getattr(w, name)) for w in ws], dtype=np.float64)
 
-        self.essential = arr("essential")
-        self.optional = arr("optional")
-        self.languages = arr("languages")
-        self.distance = arr("distance")
-        self.hours = arr("hours")
-        self.radius_km = arr("radius_km")
-        self.priority_bonus = arr("priority_bonus")
+class _Pruning:
+    """What the pruned batch needs, computed once for the pool.
 
-    def take(self, name: str, rows: np.ndarray) -> np.ndarray | np.float64:
-        values: np.ndarray = getattr(self, name)
-        return values[rows] if self.per_person else values[0]
+    Skills asked by many opportunities ("popular") would make every person a
+    candidate for most opportunities; they are left out of candidate generation
+    until the candidate pairs fit within `_CANDIDATE_BUDGET` per person on
+    average, and their credit is added back from a dense table (opportunities x
+    popular features) so candidates are scored exactly."""
+
+    def __init__(self, engine: Engine) -> None:
+        x = engine._pool.x
+        asked_by = engine._feature_opps.astype(np.float64)
+        held_by = np.bincount(x.indices, minlength=engine._n_features).astype(np.float64)
+        order = np.argsort(-asked_by, kind="stable")
+        load = held_by[order] * asked_by[order]
+        remaining = load.sum() - np.cumsum(load)
+        budget = _CANDIDATE_BUDGET * max(1, engine._pool.n)
+        n_popular = int(np.searchsorted(-remaining, -budget)) + 1 if load.sum() > budget else 0
+        n_popular = min(n_popular, _MAX_POPULAR, len(order))
+        popular = np.sort(order[:n_popular])
+        is_popular = np.zeros(engine._n_features, dtype=bool)
+        is_popular[popular] = True
+        selective = x.copy()
+        selective.data[is_popular[selective.indices]] = 0.0
+        selective.eliminate_zeros()
+        self.x_selective = selective
+        self.load = np.asarray(selective @ asked_by).ravel()
+        self.n_popular = n_popular
+        self.x_popular = x[:, popular].tocsr()
+        self.e_popular = engine._qe[:, popular].toarray().ravel()
+        self.o_popular = engine._qo[:, popular].toarray().ravel()
 
 
 def _gather(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -265,23 +304,27 @@ class Engine:
         n_opp = len(self.opportunities)
 
         # Skills: every key seen, with its rarity in the people pool.
-        keys: dict[str, None] = {}
+        keys: dict[str, int] = {}
         for opp in self.opportunities:
-            keys.update(dict.fromkeys(opp.essential))
-            keys.update(dict.fromkeys(opp.optional))
-        df: Counter[str] = Counter()
-        for person in self.people:
-            df.update(person.skills.keys())
-            keys.update(dict.fromkeys(person.skills))
-        if rarity:
-            keys.update(dict.fromkeys(rarity))
+            for key in itertools.chain(opp.essential, opp.optional):
+                keys.setdefault(key, len(keys))
+        n_asked = len(keys)
+        total = sum(len(p.skills) for p in self.people)
+        pool_skills = np.fromiter(
+            (keys.setdefault(k, len(keys)) for p in self.people for k in p.skills),
+            dtype=np.int64,
+            count=total,
+        )
+        for key in rarity or ():
+            keys.setdefault(key, len(keys))
         n_people = len(self.people)
-        self.rarity: dict[str, float] = {
-            key: math.log(1 + n_people / (1 + df.get(key, 0))) for key in keys
-        }
+        df = np.bincount(pool_skills, minlength=len(keys))
+        self.rarity: dict[str, float] = dict(
+            zip(keys, np.log1p(n_people / (1.0 + df)).tolist(), strict=True)
+        )
         if rarity:
             self.rarity.update({key: float(value) for key, value in rarity.items()})
-        self._skill_index = {key: i for i, key in enumerate(keys)}
+        self._skill_index = keys
 
         # Features (skill, level - 1) that some opportunity asks for, numbered compactly.
         self._feature_of: dict[tuple[int, int], int] = {}
@@ -299,9 +342,9 @@ class Engine:
                 if not required:
                     continue
                 w = {k: max(self.rarity[k], _RARITY_FLOOR) for k in required}
-                total = sum(w.values())
+                weight_sum = sum(w.values())
                 for key, level in required.items():
-                    share = w[key] / total
+                    share = w[key] / weight_sum
                     s = self._skill_index[key]
                     lv = _level(level) - 1
                     parts = [(0, share)] if lv == 0 else [(0, share / 2), (lv, share / 2)]
@@ -312,6 +355,9 @@ class Engine:
                         vals.append(value)
         n_features = len(self._feature_of)
         self._n_features = n_features
+        self._feature_table = np.full((n_asked, LEVELS), -1, dtype=np.int64)
+        for (skill, level), feature in self._feature_of.items():
+            self._feature_table[skill, level] = feature
 
         def matrix(rows: list[int], cols: list[int], vals: list[float]) -> sp.csr_matrix:
             m = sp.csr_matrix(
@@ -360,16 +406,50 @@ class Engine:
             dtype=np.float64,
         )
 
-        self._pool = _People(self, self.people)
+        self._pool = _People(
+            self, self.people, (pool_skills, _levels(self.people, len(pool_skills)))
+        )
         self._pool_t: sp.csr_matrix | None = None  # features x people, built when needed
-        self._pruning: dict[str, Any] | None = None
+        self._pruning: _Pruning | None = None
+        self._policies: dict[Weights, _Policy] = {}
 
-    # --- scoring pairs -------------------------------------------------------------------
+    # --- scoring -------------------------------------------------------------------------
+
+    def _policy(self, weights: Weights) -> _Policy:
+        policy = self._policies.get(weights)
+        if policy is None:
+            policy = self._policies[weights] = _Policy(self, weights)
+        return policy
+
+    def _groups(
+        self, weights: Weights | Sequence[Weights], n: int
+    ) -> list[tuple[_Policy, np.ndarray]]:
+        """People (rows 0..n-1) grouped by the weights that apply to them."""
+        if isinstance(weights, Weights):
+            return [(self._policy(weights), np.arange(n))]
+        if len(weights) != n:
+            raise ValueError(f"{len(weights)} weights for {n} people")
+        rows: dict[Weights, list[int]] = {}
+        for i, w in enumerate(weights):
+            rows.setdefault(w, []).append(i)
+        return [(self._policy(w), np.asarray(r, dtype=np.int64)) for w, r in rows.items()]
+
+    def _km(self, dot: np.ndarray) -> np.ndarray:
+        """Great-circle km from the dot product of unit vectors (rounded to the mm, so the
+        batch and the on-demand computations, which sum in different orders, agree)."""
+        chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * dot))
+        return np.round(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)), 6)
+
+    @staticmethod
+    def _distance_fit(km: np.ndarray, radius: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fit = np.clip(2 - km / radius, 0.0, 1.0)
+        return np.where(radius > 0, fit, km <= radius)
 
     def _scores(
         self,
         people: _People,
-        w: _W,
+        policy: _Policy,
         rows: np.ndarray,
         opp: np.ndarray,
         e: np.ndarray,
@@ -378,44 +458,97 @@ class Engine:
         """The score of each pair (person row, opportunity position) given its skill credits.
 
         `e` and `o` are the weighted shares of essential and optional skills the
-        person holds; pairs outside the gate get 0."""
-        we = w.take("essential", rows)
-        wo = w.take("optional", rows)
-        wl = w.take("languages", rows)
-        has_e, has_o = self._has_e[opp], self._has_o[opp]
-        num = we * e + wo * o
-        den = we * has_e + wo * has_o
+        person holds; pairs outside the gate get -1."""
+        skill = e * policy.a_e[opp] + o * policy.a_o[opp]
         if self._languages:
-            n_langs = self._n_langs[opp]
-            asked = np.flatnonzero(n_langs > 0)
+            asked = np.flatnonzero(self._n_langs[opp] > 0)
             if len(asked):
                 need = self._opp_langs[opp[asked]]
                 met = ((people.langs[rows[asked]] >= need) & (need > 0)).sum(axis=1)
-                wl_asked = wl[asked] if isinstance(wl, np.ndarray) else wl
-                num = num + np.bincount(asked, wl_asked * met / n_langs[asked], len(rows))
-                den = den + np.bincount(asked, np.broadcast_to(wl_asked, len(asked)), len(rows))
-        skill = np.divide(num, den, out=np.zeros(len(rows)), where=den > 0)
+                skill[asked] += met * policy.a_l[opp[asked]]
+        w = policy.weights
+        context = np.ones(len(rows))
+        if w.distance:
+            both = np.flatnonzero(people.located[rows] & self._opp_located[opp])
+            if len(both):
+                r_rows = rows[both]
+                dot = np.einsum("ij,ij->i", people.unit[r_rows], self._opp_unit[opp[both]])
+                radius = people.radius[r_rows]
+                radius = np.where(np.isnan(radius), w.radius_km, radius)
+                fit_d = np.ones(len(rows))
+                fit_d[both] = self._distance_fit(self._km(dot), radius)
+                context -= w.distance * (1 - fit_d)
+        if w.hours:
+            ph, oh = people.hours[rows], self._opp_hours[opp]
+            fit_h = np.ones(len(rows))
+            short = np.flatnonzero(ph < oh)  # False wherever either is unknown (NaN)
+            fit_h[short] = ph[short] / oh[short]
+            context -= w.hours * (1 - fit_h)
+        score = skill * context
+        if w.priority_bonus:
+            score += np.where(people.priority[rows], w.priority_bonus, 0.0)
+        score = np.round(np.clip(score, 0.0, 1.0), _DECIMALS)
+        score[(e <= 0) & (o <= 0)] = -1.0
+        return score
 
-        fit_d = np.ones(len(rows))
-        both = np.flatnonzero(people.located[rows] & self._opp_located[opp])
-        if len(both):
-            r_rows = rows[both]
-            chord = np.linalg.norm(people.unit[r_rows] - self._opp_unit[opp[both]], axis=1)
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
-            radius = people.radius[r_rows]
-            default = w.take("radius_km", r_rows)
-            radius = np.where(np.isnan(radius), default, radius)
-            safe = np.where(radius > 0, radius, 1.0)
-            fit_d[both] = np.where(radius > 0, np.clip(2 - km / safe, 0.0, 1.0), km <= radius)
-        ph, oh = people.hours[rows], self._opp_hours[opp]
-        short = ~np.isnan(ph) & ~np.isnan(oh) & (ph < oh)
-        fit_h = np.ones(len(rows))
-        fit_h[short] = ph[short] / oh[short]
-        context = 1 - w.take("distance", rows) * (1 - fit_d) - w.take("hours", rows) * (1 - fit_h)
-        bonus = np.where(people.priority[rows], w.take("priority_bonus", rows), 0.0)
-        score = np.clip(skill * context + bonus, 0.0, 1.0)
-        score[(e <= 0) & (o <= 0)] = 0.0
-        return np.round(score, _DECIMALS)
+    def _dense_scores(
+        self, people: _People, policy: _Policy, rows: np.ndarray, e: np.ndarray, o: np.ndarray
+    ) -> np.ndarray:
+        """`_scores` for every pair of `rows` x all opportunities, as a dense matrix."""
+        skill = e * policy.a_e + o * policy.a_o
+        if self._languages:
+            asked = np.flatnonzero(self._n_langs > 0)
+            if len(asked):
+                need = self._opp_langs[asked]
+                met = np.zeros((len(rows), len(asked)))
+                langs = people.langs[rows]
+                for c in range(need.shape[1]):
+                    met += (langs[:, c, None] >= need[None, :, c]) & (need[None, :, c] > 0)
+                skill[:, asked] += met * policy.a_l[asked]
+        w = policy.weights
+        context = np.ones(skill.shape)
+        if w.distance:
+            located = people.located[rows]
+            if located.any() and self._opp_located.any():
+                dot = people.unit[rows] @ self._opp_unit.T
+                radius = people.radius[rows]
+                radius = np.where(np.isnan(radius), w.radius_km, radius)
+                fit_d = self._distance_fit(self._km(dot), radius[:, None])
+                fit_d = np.where(located[:, None] & self._opp_located[None, :], fit_d, 1.0)
+                context -= w.distance * (1 - fit_d)
+        if w.hours:
+            ph, oh = people.hours[rows][:, None], self._opp_hours[None, :]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fit_h = np.where(ph < oh, ph / oh, 1.0)
+            context -= w.hours * (1 - fit_h)
+        score = skill * context
+        if w.priority_bonus:
+            score += np.where(people.priority[rows], w.priority_bonus, 0.0)[:, None]
+        score = np.round(np.clip(score, 0.0, 1.0), _DECIMALS)
+        score[(e <= 0) & (o <= 0)] = -1.0
+        return score
+
+    def _exact_rows(
+        self, people: _People, policy: _Policy, rows: np.ndarray, k: int
+    ) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+        """Exact top k of the given rows against every opportunity, a dense block at a time."""
+        n_opp = len(self.opportunities)
+        step = max(1, _DENSE_CELLS // max(1, n_opp))
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            x = people.x[chunk]
+            e = (x @ self._qe_t).toarray()
+            o = (x @ self._qo_t).toarray()
+            score = self._dense_scores(people, policy, chunk, e, o)
+            del e, o
+            if n_opp > k:
+                kth = np.partition(score, n_opp - k, axis=1)[:, n_opp - k]
+                keep = (score >= kth[:, None]) & (score >= 0)
+            else:
+                keep = score >= 0
+            local, opp = np.nonzero(keep)
+            ranked = _top_k_rows(local, opp, score[local, opp], len(chunk), k)
+            yield from zip(chunk.tolist(), ranked, strict=True)
 
     def _pairs_from_product(
         self, product: sp.csr_matrix
@@ -436,22 +569,6 @@ class Engine:
         e = np.bincount(group, np.where(optional, 0.0, values), n)
         o = np.bincount(group, np.where(optional, values, 0.0), n)
         return rows[new], opp[new], e, o
-
-    def _exact_rows(
-        self, people: _People, w: _W, rows: np.ndarray, k: int
-    ) -> Iterator[tuple[np.ndarray, list[list[tuple[int, float]]]]]:
-        """Exact top k of the given pool rows, chunk by chunk (all pairs sharing a skill)."""
-        load = np.asarray(people.x[rows] @ self._feature_opps.astype(np.float64)).ravel()
-        for chunk in _chunks(load, _PAIRS_PER_CHUNK):
-            chunk_rows = rows[chunk]
-            product = people.x[chunk_rows] @ self._q2_t
-            local, opp, e, o = self._pairs_from_product(product)
-            score = self._scores(people, w, chunk_rows[local], opp, e, o)
-            keep = (e > 0) | (o > 0)
-            yield (
-                chunk_rows,
-                _top_k_rows(local[keep], opp[keep], score[keep], len(chunk_rows), k),
-            )
 
     def _named(self, ranked: list[tuple[int, float]]) -> list[tuple[Any, float]]:
         return [(self.opportunities[pos].id, score) for pos, score in ranked]
@@ -484,11 +601,11 @@ class Engine:
             gated &= allowed
         opp = np.flatnonzero(gated)
         rows = np.zeros(len(opp), dtype=np.int64)
-        score = self._scores(one, _W(weights, 1), rows, opp, e[opp], o[opp])
+        score = self._scores(one, self._policy(weights), rows, opp, e[opp], o[opp])
         if len(opp) > k:
             # Keep everything tied with the k-th score, then order exactly.
-            kth = np.partition(-score, k - 1)[k - 1]
-            keep = -score <= kth
+            kth = np.partition(score, len(opp) - k)[len(opp) - k]
+            keep = score >= kth
             opp, score, rows = opp[keep], score[keep], rows[keep]
         return self._named(_top_k_rows(rows, opp, score, 1, k)[0])
 
@@ -513,24 +630,27 @@ class Engine:
         if self._pool_t is None:
             self._pool_t = self._pool.x.T.tocsr()
         pool_t = self._pool_t
-        rows_e = self._qe.indices[self._qe.indptr[pos] : self._qe.indptr[pos + 1]]
-        rows_o = self._qo.indices[self._qo.indptr[pos] : self._qo.indptr[pos + 1]]
 
-        def credit(q: sp.csr_matrix, features: np.ndarray) -> np.ndarray:
+        def credit(q: sp.csr_matrix) -> np.ndarray:
+            features = q.indices[q.indptr[pos] : q.indptr[pos + 1]]
             values = q.data[q.indptr[pos] : q.indptr[pos + 1]]
             owner, positions = _gather(pool_t, features)
             return np.bincount(pool_t.indices[positions], values[owner], n)
 
-        e, o = credit(self._qe, rows_e), credit(self._qo, rows_o)
+        e, o = credit(self._qe), credit(self._qo)
         gated = (e > 0) | (o > 0)
         if among is not None:
             allowed = np.zeros(n, dtype=bool)
             positions = np.asarray(among, dtype=np.int64)
             allowed[positions[(positions >= 0) & (positions < n)]] = True
             gated &= allowed
-        people = np.flatnonzero(gated)
-        opp = np.full(len(people), pos, dtype=np.int64)
-        score = self._scores(self._pool, _W(weights, n), people, opp, e[people], o[people])
+        people_parts, score_parts = [], []
+        for policy, group in self._groups(weights, n):
+            people = group[gated[group]]
+            opp = np.full(len(people), pos, dtype=np.int64)
+            people_parts.append(people)
+            score_parts.append(self._scores(self._pool, policy, people, opp, e[people], o[people]))
+        people, score = np.concatenate(people_parts), np.concatenate(score_parts)
         order = np.lexsort((people, -score))[:k]
         return [
             (self._pool.ids[int(p)], float(s))
@@ -551,22 +671,59 @@ class Engine:
         result: list[list[tuple[Any, float]]] = [[] for _ in range(n)]
         if n == 0 or k <= 0 or not self.opportunities:
             return result
-        w = _W(weights, n)
-        rows = np.arange(n)
-        if exact:
-            for chunk_rows, ranked in self._exact_rows(self._pool, w, rows, k):
-                for row, top in zip(chunk_rows.tolist(), ranked, strict=True):
-                    result[row] = self._named(top)
-            return result
-        for row, top in self._pruned(w, k):
-            result[row] = self._named(top)
+        for policy, rows in self._groups(weights, n):
+            ranked = (
+                self._exact_rows(self._pool, policy, rows, k)
+                if exact
+                else self._pruned(policy, rows, k)
+            )
+            for row, top in ranked:
+                result[row] = self._named(top)
         return result
 
-    def _pruned(self, w: _W, k: int) -> Iterator[tuple[int, list[tuple[int, float]]]]:
-        # First version: the exact computation (pruning comes next).
-        rows = np.arange(self._pool.n)
-        for chunk_rows, ranked in self._exact_rows(self._pool, w, rows, k):
-            yield from zip(chunk_rows.tolist(), ranked, strict=True)
+    def _plan(self) -> _Pruning:
+        if self._pruning is None:
+            self._pruning = _Pruning(self)
+        return self._pruning
+
+    def _pruned(
+        self, policy: _Policy, rows: np.ndarray, k: int
+    ) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+        """Top k through candidates: the opportunities sharing a selective skill with the person,
+        scored exactly with all their skills; people with fewer than k such get the exact
+        computation."""
+        plan = self._plan()
+        people = self._pool
+        n_opp = len(self.opportunities)
+        short: list[np.ndarray] = []
+        for chunk in _chunks(plan.load[rows], _PAIRS_PER_CHUNK):
+            chunk_rows = rows[chunk]
+            local, opp, e, o = self._pairs_from_product(plan.x_selective[chunk_rows] @ self._q2_t)
+            if plan.n_popular:
+                owner, positions = _gather(plan.x_popular, chunk_rows[local])
+                flat = opp[owner] * plan.n_popular + plan.x_popular.indices[positions]
+                e += np.bincount(owner, plan.e_popular[flat], len(opp))
+                o += np.bincount(owner, plan.o_popular[flat], len(opp))
+            score = self._scores(people, policy, chunk_rows[local], opp, e, o)
+            counts = np.bincount(local, minlength=len(chunk_rows))
+            # Per person, the k-th best candidate score: through a padded matrix, one row each.
+            width = int(counts.max()) if len(counts) else 0
+            starts = np.cumsum(counts) - counts
+            if width > k:
+                rank = np.arange(len(local)) - starts[local]
+                padded = np.full((len(chunk_rows), width), -1.0)
+                padded[local, rank] = score
+                kth = np.partition(padded, width - k, axis=1)[:, width - k]
+                keep = score >= kth[local]
+                local, opp, score = local[keep], opp[keep], score[keep]
+            ranked = _top_k_rows(local, opp, score, len(chunk_rows), k)
+            few = counts < min(k, n_opp)
+            short.append(chunk_rows[few])
+            for row, top, is_short in zip(chunk_rows.tolist(), ranked, few.tolist(), strict=True):
+                if not is_short:
+                    yield row, top
+        if short:
+            yield from self._exact_rows(people, policy, np.concatenate(short), k)
 
     # --- explanations and gaps -----------------------------------------------------------
 
@@ -624,7 +781,7 @@ class Engine:
         zero = np.zeros(1, dtype=np.int64)
         score = self._scores(
             one,
-            _W(weights, 1),
+            self._policy(weights),
             zero,
             np.array([pos]),
             np.array([essential or 0.0]),
@@ -633,7 +790,7 @@ class Engine:
         return Explanation(
             opportunity=opp.id,
             person=person.id,
-            score=float(score[0]) if gated else 0.0,
+            score=max(0.0, float(score[0])) if gated else 0.0,
             essential=essential,
             optional=optional,
             languages=languages,

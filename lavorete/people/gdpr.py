@@ -77,9 +77,22 @@ def _pathways() -> Any:
     return pathways
 
 
+def _opportunities() -> Any:
+    from lavorete.opportunities import models as opportunities
+
+    return opportunities
+
+
+def _matching() -> Any:
+    from lavorete.matching import models as matching
+
+    return matching
+
+
 def _subject_keys(person: Person) -> dict[str, list[str]]:
     """Every (record type, ids) the logs may name for this person's file."""
     pw = _pathways()
+    op = _opportunities()
     enrolment_ids = list(pw.Enrolment.objects.filter(person=person).values_list("pk", flat=True))
     keys: dict[str, list[Any]] = {
         Person._meta.label_lower: [person.pk],
@@ -102,10 +115,13 @@ def _subject_keys(person: Person) -> dict[str, list[str]]:
     keys[pw.FollowUp._meta.label_lower] = list(
         pw.FollowUp.objects.filter(outcome_id__in=outcomes).values_list("pk", flat=True)
     )
-    for model in (PersonLanguage, PersonSkill, Consent):
+    for model in (PersonLanguage, PersonSkill, Consent, op.Candidacy, _matching().Match):
         keys[model._meta.label_lower] = list(
             model.objects.filter(person=person).values_list("pk", flat=True)
         )
+    keys[op.CandidacyEvent._meta.label_lower] = list(
+        op.CandidacyEvent.objects.filter(candidacy__person=person).values_list("pk", flat=True)
+    )
     return {label: [str(pk) for pk in ids] for label, ids in keys.items() if ids}
 
 
@@ -279,6 +295,14 @@ def person_export_data(person: Person, scope: ExportScope = FULL_EXPORT) -> dict
             "to_programme", "to_organisation", "from_enrolment"
         )
     ]
+    data["candidacies"] = _candidacies_export(person)
+    data["matches"] = [
+        {**_record(m), "opportunity": m.opportunity.title}
+        for m in _matching()
+        .Match.objects.filter(person=person)
+        .select_related("opportunity")
+        .order_by("-score", "pk")
+    ]
     data["access_log"] = [
         {
             "when": row.created_at.isoformat(),
@@ -293,6 +317,23 @@ def person_export_data(person: Person, scope: ExportScope = FULL_EXPORT) -> dict
     data["account"] = _account_export(person.user) if person.user_id else None
     data["omitted"] = sorted(set(omitted))
     return data
+
+
+def _candidacies_export(person: Person) -> list[dict[str, Any]]:
+    """The person's candidacies with their opportunity and every step."""
+    op = _opportunities()
+    return [
+        {
+            **_record(c),
+            "opportunity": c.opportunity.title,
+            "organisation": c.opportunity.organisation.name,
+            "steps": [_record(e) for e in c.events.all()],
+        }
+        for c in op.Candidacy.objects.filter(person=person)
+        .select_related("opportunity__organisation")
+        .prefetch_related("events")
+        .order_by("created_at", "pk")
+    ]
 
 
 def _enrolment_export(enrolment: Any, scope: ExportScope, omitted: list[str]) -> dict[str, Any]:
@@ -667,8 +708,8 @@ def person_erase(*, actor: Any, person: Person, reason: str) -> Person:
     """Anonymise a person (Art. 17): no personal value left anywhere, programme figures unchanged.
 
     In one transaction: the record's inventory fields are emptied, the rows only
-    about the person (languages, skills, consents, Art. 9 data, case notes) are
-    deleted, the free texts of the pathway are blanked, the account is
+    about the person (languages, skills, consents, Art. 9 data, case notes,
+    candidacies with their steps, stored matches) are deleted, the free texts of the pathway are blanked, the account is
     anonymised and the logs scrubbed; uploads are deleted once it commits.
     """
     pw = _pathways()
@@ -709,6 +750,7 @@ def person_erase(*, actor: Any, person: Person, reason: str) -> Person:
         ):
             work.remember(note)
         work.counts["case_notes"] = pw.CaseNote.objects.filter(enrolment__in=enrolments).delete()[0]
+        _erase_candidacies(work, locked)
         work.counts["special_category_data"] = SpecialCategoryData.objects.filter(
             person=locked
         ).delete()[0]
@@ -740,6 +782,23 @@ def person_erase(*, actor: Any, person: Person, reason: str) -> Person:
         transaction.on_commit(lambda: _delete_files(files))
     person.refresh_from_db()
     return person
+
+
+def _erase_candidacies(work: _Erasure, person: Person) -> None:
+    """Delete the person's stored matches and candidacies (their steps go with them), once
+    their messages and notes are remembered to scrub from the logs. Placements recorded at
+    a hire live on in the pathway's outcomes, so the programme figures don't move."""
+    op = _opportunities()
+    candidacies = op.Candidacy.objects.filter(person=person)
+    for message in candidacies.values_list("message", flat=True):
+        work.remember(message)
+    for note in op.CandidacyEvent.objects.filter(candidacy__person=person).values_list(
+        "note", flat=True
+    ):
+        work.remember(note)
+    work.counts["matches"] = _matching().Match.objects.filter(person=person).delete()[0]
+    work.counts["candidacies"] = candidacies.count()
+    candidacies.delete()
 
 
 def _delete_files(files: list[tuple[Any, str]]) -> None:

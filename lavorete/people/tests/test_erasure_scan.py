@@ -86,7 +86,59 @@ def scan_media(root: str, needles: dict[str, str]) -> list[str]:
     return found
 
 
-def _read_through_pages(client: Any, operator: Any, coordinator: Any, person: Any) -> None:
+# What the person wrote to a company and what the company and the operator noted.
+CANDIDACY_VALUES = {
+    "candidacy_message": "MESSAGGIO-ZQ-0015",
+    "proposal_note": "PROPOSTA-ZQ-0016",
+    "interview_note": "COLLOQUIO-ZQ-0017",
+}
+
+
+def _candidacy_and_match(person: Any, programme: Any, operator: Any, org_rep: Any) -> None:
+    """An opportunity proposed to the person, applied to with a message, shared, interviewed;
+    a stored match; the company opens the shared profile (logged)."""
+    from lavorete.matching.models import Match
+    from lavorete.opportunities import pipeline
+    from lavorete.opportunities.services import opportunity_create, opportunity_publish
+    from lavorete.territory.models import Municipality
+
+    made = opportunity_create(
+        actor=None,
+        organisation=programme.lead_organisation,
+        programme=programme,
+        kind="job",
+        title="Intagliatore",
+        municipality=Municipality.objects.get(name="Segrate"),
+        contract_type="determinato",
+    )
+    opportunity = opportunity_publish(actor=None, opportunity=made)
+    Match.objects.create(
+        person=person, opportunity=opportunity, score=0.7, essential=0.5, person_rank=1
+    )
+    pipeline.candidacy_propose(
+        actor=operator,
+        opportunity=opportunity,
+        person=person,
+        message=CANDIDACY_VALUES["proposal_note"],
+    )
+    candidacy = pipeline.candidacy_apply(
+        actor=person.user,
+        opportunity=opportunity,
+        person=person,
+        message=CANDIDACY_VALUES["candidacy_message"],
+    )
+    pipeline.candidacy_share(actor=person.user, candidacy=candidacy, give_consent=True)
+    pipeline.candidacy_move(
+        actor=org_rep,
+        candidacy=candidacy,
+        status="interview",
+        note=CANDIDACY_VALUES["interview_note"],
+    )
+
+
+def _read_through_pages(
+    client: Any, operator: Any, coordinator: Any, person: Any, org_rep: Any
+) -> None:
     """Staff open the person's file: the access log gets rows, as in real use."""
     for user in (operator, coordinator):
         client.force_login(user)
@@ -101,6 +153,11 @@ def _read_through_pages(client: Any, operator: Any, coordinator: Any, person: An
             except NoReverseMatch:
                 continue
             assert client.get(url).status_code in {200, 403}, name
+    candidacy = person.candidacies.first()
+    if candidacy is not None:
+        client.force_login(org_rep)
+        url = reverse("pipeline:candidacy", kwargs={"candidacy_pk": candidacy.pk})
+        assert VALUES["last_name"] in client.get(url).content.decode()
     client.force_login(operator)
     # Someone searched the caseload by surname: the query string is in the log too.
     client.get(reverse("pathways:caseload"), {"q": VALUES["last_name"]})
@@ -121,6 +178,7 @@ def test_erasure_leaves_no_value_in_any_table_or_upload(
     other_programme,
     operator,
     coordinator,
+    org_rep,
     space,
     room,
     django_capture_on_commit_callbacks,
@@ -135,18 +193,22 @@ def test_erasure_leaves_no_value_in_any_table_or_upload(
     log_in(client, VALUES["email"])
     client.logout()
     log_in(client, VALUES["email"])  # an open session too
-    _read_through_pages(client, operator, coordinator, person)
+    _candidacy_and_match(person, programme, operator, org_rep)
+    _read_through_pages(client, operator, coordinator, person, org_rep)
+    values = {**VALUES, **CANDIDACY_VALUES}
     # The scan can find what it looks for: every value is there before erasure.
-    before = scan_database(VALUES) + scan_media(media, VALUES)
-    missing = {k for k in VALUES if not any(line.endswith(f": {k}") for line in before)}
+    before = scan_database(values) + scan_media(media, values)
+    missing = {k for k in values if not any(line.endswith(f": {k}") for line in before)}
     assert missing == set()
     figures = _figures(programme)
 
     with django_capture_on_commit_callbacks(execute=True):
         person_erase(actor=coordinator, person=person, reason="request")
 
-    assert scan_database(VALUES) == []
-    assert scan_media(media, VALUES) == []
+    assert scan_database(values) == []
+    assert scan_media(media, values) == []
+    assert not person.candidacies.exists()
+    assert not person.matches.exists()
     assert _figures(programme) == figures
     entry = AuditEntry.objects.get(action="person.erase")
     assert entry.target_label == f"person #{person.pk}"

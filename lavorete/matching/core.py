@@ -45,11 +45,14 @@ LEVELS = 4
 _RARITY_FLOOR = 1e-12
 # Scores are rounded to this many decimals so that scores equal in exact
 # arithmetic compare equal whatever order the sums were taken in (ties are then
-# broken by the opportunity's position, as promised).
-_DECIMALS = 12
+# broken by the opportunity's position, as promised); top-k selections keep
+# everything within _MARGIN of the k-th score before rounding.
+_DECIMALS = 9
+_MARGIN = 1e-9
+_TINY = 1e-15
 # Pairs handled at once by the pruned batch, cells by the exact one (bounds their memory).
 _PAIRS_PER_CHUNK = 2_000_000
-_DENSE_CELLS = 2_000_000
+_DENSE_CELLS = 1048576
 # Pruned batch: candidate pairs per person the selective skills may generate.
 _CANDIDATE_BUDGET = 1500
 # Pruned batch: at most this many popular features are scored from a dense table.
@@ -214,10 +217,32 @@ class _Policy:
         we, wo, wl = float(weights.essential), float(weights.optional), float(weights.languages)
         den = we * engine._has_e + wo * engine._has_o + wl * (engine._n_langs > 0)
         inverse = np.divide(1.0, den, out=np.zeros(len(den)), where=den > 0)
-        self.a_e = we * inverse
-        self.a_o = wo * inverse
+        # A feature's credit for an opportunity, essential and optional folded in with the
+        # policy's weights: one sparse product gives a pair's skill part. A weight of 0 still
+        # leaves a trace (_TINY), so a positive credit keeps meaning "holds a skill asked".
+        self.a_e = np.maximum(we * inverse, _TINY)
+        self.a_o = np.maximum(wo * inverse, _TINY)
         # Per language met: the languages' share of the skill score, split between them.
         self.a_l = wl * inverse / np.maximum(1, engine._n_langs)
+        self.credit = (
+            sp.diags(self.a_e) @ engine._qe + sp.diags(self.a_o) @ engine._qo
+        ).tocsr()  # opportunities x features
+        self.credit_t = self.credit.T.tocsr()
+        self._language_tables: list[np.ndarray] | None = None
+
+    def language_tables(self, engine: Engine) -> list[np.ndarray]:
+        """Per language asked: (rank 0..7) x opportunities, the credit for speaking it at
+        that rank (the language's share when the rank meets the minimum, else 0)."""
+        if self._language_tables is None:
+            ranks = np.arange(8)[:, None]
+            self._language_tables = [
+                np.where((need > 0) & (ranks >= need), self.a_l, 0.0)
+                for need in engine._opp_langs.T.astype(np.int64)
+            ]
+        return self._language_tables
+
+    def skill(self, opp: np.ndarray, e: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return e * self.a_e[opp] + o * self.a_o[opp]
 
 
 class _Pruning:
@@ -248,9 +273,17 @@ class _Pruning:
         self.x_selective = selective
         self.load = np.asarray(selective @ asked_by).ravel()
         self.n_popular = n_popular
+        self.popular = popular
         self.x_popular = x[:, popular].tocsr()
-        self.e_popular = engine._qe[:, popular].toarray().ravel()
-        self.o_popular = engine._qo[:, popular].toarray().ravel()
+        self._tables: dict[Weights, np.ndarray] = {}
+
+    def popular_credit(self, policy: _Policy) -> np.ndarray:
+        """The policy's credit of each opportunity for each popular feature, flattened."""
+        table = self._tables.get(policy.weights)
+        if table is None:
+            table = policy.credit[:, self.popular].toarray().ravel()
+            self._tables = {policy.weights: table}  # one at a time: they can be large
+        return table
 
 
 def _gather(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -270,6 +303,7 @@ def _top_k_rows(
     out: list[list[tuple[int, float]]] = [[] for _ in range(n_rows)]
     if len(rows) == 0 or k <= 0:
         return out
+    score = np.round(score, _DECIMALS)
     order = np.lexsort((opp, -score, rows))
     rows, opp, score = rows[order], opp[order], score[order]
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
@@ -369,18 +403,11 @@ class Engine:
 
         self._qe = matrix(e_rows, e_cols, e_vals)  # opportunities x features
         self._qo = matrix(o_rows, o_cols, o_vals)
-        self._qe_t = self._qe.T.tocsr()  # features x opportunities
-        self._qo_t = self._qo.T.tocsr()
-        # Both at once, interleaved: column 2·o holds o's essential weights, 2·o + 1 its optional.
-        both = sp.vstack([self._qe, self._qo]).tocsr()
-        order = np.empty(2 * n_opp, dtype=np.int64)
-        order[0::2] = np.arange(n_opp)
-        order[1::2] = np.arange(n_opp) + n_opp
-        self._q2_t = both[order].T.tocsr() if n_opp else sp.csr_matrix((n_features, 0))
         self._has_e = np.array([bool(o.essential) for o in self.opportunities], dtype=bool)
         self._has_o = np.array([bool(o.optional) for o in self.opportunities], dtype=bool)
         # Opportunities asking for a feature (essential or optional): how selective it is.
-        self._feature_opps = np.diff(((self._qe_t + self._qo_t) != 0).tocsr().indptr)
+        asked = (self._qe + self._qo).tocsr()
+        self._feature_opps = np.bincount(asked.indices, minlength=n_features)
 
         # Languages.
         codes: dict[str, None] = {}
@@ -434,38 +461,22 @@ class Engine:
             rows.setdefault(w, []).append(i)
         return [(self._policy(w), np.asarray(r, dtype=np.int64)) for w, r in rows.items()]
 
-    def _km(self, dot: np.ndarray) -> np.ndarray:
-        """Great-circle km from the dot product of unit vectors (rounded to the mm, so the
-        batch and the on-demand computations, which sum in different orders, agree)."""
-        chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * dot))
-        return np.round(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)), 6)
-
-    @staticmethod
-    def _distance_fit(km: np.ndarray, radius: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fit = np.clip(2 - km / radius, 0.0, 1.0)
-        return np.where(radius > 0, fit, km <= radius)
-
     def _scores(
-        self,
-        people: _People,
-        policy: _Policy,
-        rows: np.ndarray,
-        opp: np.ndarray,
-        e: np.ndarray,
-        o: np.ndarray,
+        self, people: _People, policy: _Policy, rows: np.ndarray, opp: np.ndarray, skill: np.ndarray
     ) -> np.ndarray:
-        """The score of each pair (person row, opportunity position) given its skill credits.
+        """The score of each pair (person row, opportunity position), not yet rounded.
 
-        `e` and `o` are the weighted shares of essential and optional skills the
-        person holds; pairs outside the gate get -1."""
-        skill = e * policy.a_e[opp] + o * policy.a_o[opp]
+        `skill` is the pair's credit for the skills asked, essential and optional
+        weighted as the policy says (`_Policy.credit`); pairs where it is 0 are
+        outside the gate and get -1."""
+        gated = skill > 0
+        score = skill.astype(np.float64)  # a copy
         if self._languages:
             asked = np.flatnonzero(self._n_langs[opp] > 0)
             if len(asked):
                 need = self._opp_langs[opp[asked]]
                 met = ((people.langs[rows[asked]] >= need) & (need > 0)).sum(axis=1)
-                skill[asked] += met * policy.a_l[opp[asked]]
+                score[asked] += met * policy.a_l[opp[asked]]
         w = policy.weights
         context = np.ones(len(rows))
         if w.distance:
@@ -475,57 +486,61 @@ class Engine:
                 dot = np.einsum("ij,ij->i", people.unit[r_rows], self._opp_unit[opp[both]])
                 radius = people.radius[r_rows]
                 radius = np.where(np.isnan(radius), w.radius_km, radius)
-                fit_d = np.ones(len(rows))
-                fit_d[both] = self._distance_fit(self._km(dot), radius)
-                context -= w.distance * (1 - fit_d)
+                context[both] -= w.distance * (1 - _distance_fit(dot, radius))
         if w.hours:
             ph, oh = people.hours[rows], self._opp_hours[opp]
-            fit_h = np.ones(len(rows))
             short = np.flatnonzero(ph < oh)  # False wherever either is unknown (NaN)
-            fit_h[short] = ph[short] / oh[short]
-            context -= w.hours * (1 - fit_h)
-        score = skill * context
+            context[short] -= w.hours * (1 - ph[short] / oh[short])
+        score *= context
         if w.priority_bonus:
             score += np.where(people.priority[rows], w.priority_bonus, 0.0)
-        score = np.round(np.clip(score, 0.0, 1.0), _DECIMALS)
-        score[(e <= 0) & (o <= 0)] = -1.0
+        np.clip(score, 0.0, 1.0, out=score)
+        score[~gated] = -1.0
         return score
 
     def _dense_scores(
-        self, people: _People, policy: _Policy, rows: np.ndarray, e: np.ndarray, o: np.ndarray
+        self, people: _People, policy: _Policy, rows: np.ndarray, skill: np.ndarray
     ) -> np.ndarray:
-        """`_scores` for every pair of `rows` x all opportunities, as a dense matrix."""
-        skill = e * policy.a_e + o * policy.a_o
-        if self._languages:
-            asked = np.flatnonzero(self._n_langs > 0)
-            if len(asked):
-                need = self._opp_langs[asked]
-                met = np.zeros((len(rows), len(asked)))
-                langs = people.langs[rows]
-                for c in range(need.shape[1]):
-                    met += (langs[:, c, None] >= need[None, :, c]) & (need[None, :, c] > 0)
-                skill[:, asked] += met * policy.a_l[asked]
+        """`_scores` of every pair of `rows` x all opportunities, as a matrix (`skill` reused)."""
+        outside = skill <= 0
+        score = skill
+        if self._languages and policy.weights.languages:
+            # Per language, the credit a person earns from each opportunity for each rank they
+            # may have: a row of this table per person, instead of comparisons per pair.
+            langs = people.langs[rows]
+            for c, table in enumerate(policy.language_tables(self)):
+                score += table[langs[:, c]]
         w = policy.weights
-        context = np.ones(skill.shape)
-        if w.distance:
+        context: np.ndarray | None = None
+        if w.distance and self._opp_located.any():
             located = people.located[rows]
-            if located.any() and self._opp_located.any():
+            if located.any():
                 dot = people.unit[rows] @ self._opp_unit.T
                 radius = people.radius[rows]
                 radius = np.where(np.isnan(radius), w.radius_km, radius)
-                fit_d = self._distance_fit(self._km(dot), radius[:, None])
-                fit_d = np.where(located[:, None] & self._opp_located[None, :], fit_d, 1.0)
-                context -= w.distance * (1 - fit_d)
+                context = _distance_fit(dot, radius[:, None])
+                if not (located.all() and self._opp_located.all()):
+                    context[~(located[:, None] & self._opp_located[None, :])] = 1.0
+                # 1 - distance·(1 - fit) = (1 - distance) + distance·fit
+                context *= w.distance
+                context += 1 - w.distance
         if w.hours:
-            ph, oh = people.hours[rows][:, None], self._opp_hours[None, :]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                fit_h = np.where(ph < oh, ph / oh, 1.0)
-            context -= w.hours * (1 - fit_h)
-        score = skill * context
+            known = np.flatnonzero(~np.isnan(people.hours[rows]))
+            if len(known):
+                # fmin ignores NaN: an opportunity with no hours (or 0 asked) fits.
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    fit = np.fmin(people.hours[rows[known]][:, None] / self._opp_hours, 1.0)
+                fit -= 1.0
+                fit *= w.hours
+                if context is None:
+                    context = np.ones(score.shape)
+                context[known] += fit
+        if context is not None:
+            score *= context
         if w.priority_bonus:
             score += np.where(people.priority[rows], w.priority_bonus, 0.0)[:, None]
-        score = np.round(np.clip(score, 0.0, 1.0), _DECIMALS)
-        score[(e <= 0) & (o <= 0)] = -1.0
+        np.clip(score, 0.0, 1.0, out=score)
+        score[outside] = -1.0
         return score
 
     def _exact_rows(
@@ -536,39 +551,16 @@ class Engine:
         step = max(1, _DENSE_CELLS // max(1, n_opp))
         for start in range(0, len(rows), step):
             chunk = rows[start : start + step]
-            x = people.x[chunk]
-            e = (x @ self._qe_t).toarray()
-            o = (x @ self._qo_t).toarray()
-            score = self._dense_scores(people, policy, chunk, e, o)
-            del e, o
+            skill = (people.x[chunk] @ policy.credit_t).toarray()
+            score = self._dense_scores(people, policy, chunk, skill)
             if n_opp > k:
                 kth = np.partition(score, n_opp - k, axis=1)[:, n_opp - k]
-                keep = (score >= kth[:, None]) & (score >= 0)
+                keep = score >= np.maximum(kth - _MARGIN, 0.0)[:, None]
             else:
                 keep = score >= 0
             local, opp = np.nonzero(keep)
             ranked = _top_k_rows(local, opp, score[local, opp], len(chunk), k)
             yield from zip(chunk.tolist(), ranked, strict=True)
-
-    def _pairs_from_product(
-        self, product: sp.csr_matrix
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Pairs (row, opportunity, essential credit, optional credit) from `X @ _q2_t`."""
-        product = product.tocsr()
-        product.sort_indices()
-        rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
-        cols = product.indices.astype(np.int64)
-        opp = cols >> 1
-        key = rows * max(1, len(self.opportunities)) + opp
-        new = np.ones(len(key), dtype=bool)
-        new[1:] = key[1:] != key[:-1]
-        group = np.cumsum(new) - 1
-        optional = (cols & 1).astype(bool)
-        values = product.data
-        n = int(new.sum())
-        e = np.bincount(group, np.where(optional, 0.0, values), n)
-        o = np.bincount(group, np.where(optional, values, 0.0), n)
-        return rows[new], opp[new], e, o
 
     def _named(self, ranked: list[tuple[int, float]]) -> list[tuple[Any, float]]:
         return [(self.opportunities[pos].id, score) for pos, score in ranked]
@@ -591,28 +583,26 @@ class Engine:
         features = one.x.indices
         if len(features) == 0:
             return []
-        e = self._credits(self._qe_t, features, n_opp)
-        o = self._credits(self._qo_t, features, n_opp)
-        gated = (e > 0) | (o > 0)
+        policy = self._policy(weights)
+        _, positions = _gather(policy.credit_t, features)
+        skill = np.bincount(
+            policy.credit_t.indices[positions], policy.credit_t.data[positions], n_opp
+        )
+        gated = skill > 0
         if among is not None:
             allowed = np.zeros(n_opp, dtype=bool)
-            positions = np.asarray(among, dtype=np.int64)
-            allowed[positions[(positions >= 0) & (positions < n_opp)]] = True
+            wanted = np.asarray(among, dtype=np.int64)
+            allowed[wanted[(wanted >= 0) & (wanted < n_opp)]] = True
             gated &= allowed
         opp = np.flatnonzero(gated)
         rows = np.zeros(len(opp), dtype=np.int64)
-        score = self._scores(one, self._policy(weights), rows, opp, e[opp], o[opp])
+        score = self._scores(one, policy, rows, opp, skill[opp])
         if len(opp) > k:
             # Keep everything tied with the k-th score, then order exactly.
             kth = np.partition(score, len(opp) - k)[len(opp) - k]
-            keep = score >= kth
+            keep = score >= kth - _MARGIN
             opp, score, rows = opp[keep], score[keep], rows[keep]
         return self._named(_top_k_rows(rows, opp, score, 1, k)[0])
-
-    @staticmethod
-    def _credits(transposed: sp.csr_matrix, features: np.ndarray, n: int) -> np.ndarray:
-        _, positions = _gather(transposed, features)
-        return np.bincount(transposed.indices[positions], transposed.data[positions], n)
 
     def top_for_opportunity(
         self,
@@ -630,27 +620,26 @@ class Engine:
         if self._pool_t is None:
             self._pool_t = self._pool.x.T.tocsr()
         pool_t = self._pool_t
-
-        def credit(q: sp.csr_matrix) -> np.ndarray:
-            features = q.indices[q.indptr[pos] : q.indptr[pos + 1]]
-            values = q.data[q.indptr[pos] : q.indptr[pos + 1]]
-            owner, positions = _gather(pool_t, features)
-            return np.bincount(pool_t.indices[positions], values[owner], n)
-
-        e, o = credit(self._qe), credit(self._qo)
-        gated = (e > 0) | (o > 0)
+        allowed = np.ones(n, dtype=bool)
         if among is not None:
-            allowed = np.zeros(n, dtype=bool)
-            positions = np.asarray(among, dtype=np.int64)
-            allowed[positions[(positions >= 0) & (positions < n)]] = True
-            gated &= allowed
+            allowed[:] = False
+            wanted = np.asarray(among, dtype=np.int64)
+            allowed[wanted[(wanted >= 0) & (wanted < n)]] = True
         people_parts, score_parts = [], []
         for policy, group in self._groups(weights, n):
-            people = group[gated[group]]
+            credit = policy.credit
+            features = credit.indices[credit.indptr[pos] : credit.indptr[pos + 1]]
+            values = credit.data[credit.indptr[pos] : credit.indptr[pos + 1]]
+            owner, positions = _gather(pool_t, features)
+            skill = np.bincount(pool_t.indices[positions], values[owner], n)
+            people = group[(skill[group] > 0) & allowed[group]]
             opp = np.full(len(people), pos, dtype=np.int64)
             people_parts.append(people)
-            score_parts.append(self._scores(self._pool, policy, people, opp, e[people], o[people]))
-        people, score = np.concatenate(people_parts), np.concatenate(score_parts)
+            score_parts.append(self._scores(self._pool, policy, people, opp, skill[people]))
+        people, score = (
+            np.concatenate(people_parts),
+            np.round(np.concatenate(score_parts), _DECIMALS),
+        )
         order = np.lexsort((people, -score))[:k]
         return [
             (self._pool.ids[int(p)], float(s))
@@ -695,26 +684,28 @@ class Engine:
         plan = self._plan()
         people = self._pool
         n_opp = len(self.opportunities)
+        popular = plan.popular_credit(policy) if plan.n_popular else None
         short: list[np.ndarray] = []
         for chunk in _chunks(plan.load[rows], _PAIRS_PER_CHUNK):
             chunk_rows = rows[chunk]
-            local, opp, e, o = self._pairs_from_product(plan.x_selective[chunk_rows] @ self._q2_t)
-            if plan.n_popular:
+            product = (plan.x_selective[chunk_rows] @ policy.credit_t).tocsr()
+            counts = np.diff(product.indptr)
+            local = np.repeat(np.arange(len(chunk_rows)), counts)
+            opp = product.indices.astype(np.int64)
+            skill = product.data
+            if popular is not None:
                 owner, positions = _gather(plan.x_popular, chunk_rows[local])
                 flat = opp[owner] * plan.n_popular + plan.x_popular.indices[positions]
-                e += np.bincount(owner, plan.e_popular[flat], len(opp))
-                o += np.bincount(owner, plan.o_popular[flat], len(opp))
-            score = self._scores(people, policy, chunk_rows[local], opp, e, o)
-            counts = np.bincount(local, minlength=len(chunk_rows))
+                skill += np.bincount(owner, popular[flat], len(opp))
+            score = self._scores(people, policy, chunk_rows[local], opp, skill)
             # Per person, the k-th best candidate score: through a padded matrix, one row each.
             width = int(counts.max()) if len(counts) else 0
-            starts = np.cumsum(counts) - counts
             if width > k:
-                rank = np.arange(len(local)) - starts[local]
+                rank = np.arange(len(local)) - np.repeat(np.cumsum(counts) - counts, counts)
                 padded = np.full((len(chunk_rows), width), -1.0)
                 padded[local, rank] = score
                 kth = np.partition(padded, width - k, axis=1)[:, width - k]
-                keep = score >= kth[local]
+                keep = score >= kth[local] - _MARGIN
                 local, opp, score = local[keep], opp[keep], score[keep]
             ranked = _top_k_rows(local, opp, score, len(chunk_rows), k)
             few = counts < min(k, n_opp)
@@ -777,15 +768,12 @@ class Engine:
         if person.hours is not None and opp.hours is not None and person.hours < opp.hours:
             hours_fit = max(0, person.hours) / opp.hours
         gated = bool(e_matched or e_below or o_matched or o_below)
+        policy = self._policy(weights)
+        at = np.array([pos])
+        skill = policy.skill(at, np.array([essential or 0.0]), np.array([optional or 0.0]))
         one = _People(self, [person])
-        zero = np.zeros(1, dtype=np.int64)
-        score = self._scores(
-            one,
-            self._policy(weights),
-            zero,
-            np.array([pos]),
-            np.array([essential or 0.0]),
-            np.array([optional or 0.0]),
+        score = np.round(
+            self._scores(one, policy, np.zeros(1, dtype=np.int64), at, skill), _DECIMALS
         )
         return Explanation(
             opportunity=opp.id,
@@ -822,6 +810,22 @@ class Engine:
         gaps = [(key, n, self.rarity.get(key, 0.0)) for key, n in counts.items()]
         gaps.sort(key=lambda g: (-g[1], -g[2], g[0]))
         return gaps
+
+
+def _distance_fit(dot: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """Distance fit from the dot product of unit vectors: 1 within the radius, 0 beyond twice
+    it, linear between (only there is the distance itself computed)."""
+    positive = radius > 0
+    safe = np.where(positive, radius, 1.0)
+    near = np.where(positive, np.cos(np.minimum(np.pi, safe / EARTH_RADIUS_KM)), 1.0)
+    near = np.where(radius < 0, 2.0, near)  # a negative radius: nothing is near
+    far = np.where(positive, np.cos(np.minimum(np.pi, 2 * safe / EARTH_RADIUS_KM)), near)
+    fit = (dot >= near).astype(np.float64)
+    band = np.nonzero((dot < near) & (dot > far))
+    if len(band[0]):
+        km = EARTH_RADIUS_KM * np.arccos(np.clip(dot[band], -1.0, 1.0))
+        fit[band] = np.clip(2 - km / np.broadcast_to(safe, dot.shape)[band], 0.0, 1.0)
+    return fit
 
 
 def _chunks(load: np.ndarray, budget: int) -> Iterator[np.ndarray]:

@@ -18,6 +18,7 @@ from stdnum import luhn
 from lavorete.core.models import User
 from lavorete.core.roles import Role, Scope, ScopeKind
 from lavorete.core.services import mfa_totp_activate, role_grant, user_create
+from lavorete.demo.opportunities_demo import build_opportunities
 from lavorete.demo.people_demo import build_people
 from lavorete.demo.personas import DEMO_PASSWORD, PERSONAS
 from lavorete.demo.spaces_demo import build_spaces
@@ -544,4 +545,5 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_personas,
     build_spaces,
     build_people,
+    build_opportunities,
 ]

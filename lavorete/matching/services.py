@@ -529,34 +529,40 @@ def load_people(
     return PeoplePool(inputs, chosen_policies, programmes)
 
 
-def rarity_of(keys: Iterable[str], *, people: int | None = None) -> dict[str, float]:
-    """The core's rarity weights of these skills over the matching pool now (two queries):
-    the figures a full recompute would take from the pool (`people`: N, if fixed)."""
-    wanted = sorted({int(k) for k in keys})
+def rarity_of(keys: Iterable[str] | None = None, *, people: int | None = None) -> dict[str, float]:
+    """The core's rarity weights over the matching pool now (two queries): of these skills,
+    or of every skill held; the figures a full recompute takes from the pool (`people`: N,
+    when fixed)."""
     pool = consenting_people()
     total = pool.count() if people is None else people
+    held_by = PersonSkill.objects.filter(person_id__in=pool.values("pk"))
+    wanted = None if keys is None else sorted({int(k) for k in keys})
+    if wanted is not None:
+        held_by = held_by.filter(skill_id__in=wanted)
+    # One row per person and skill (a unique constraint): a plain count is the people.
     held = dict(
-        PersonSkill.objects.filter(person_id__in=pool.values("pk"), skill_id__in=wanted)
-        .order_by()
+        held_by.order_by()
         .values_list("skill_id")
-        .annotate(n=Count("person_id", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("skill_id", "n")
     )
-    return {skill_key(pk): math.log(1 + total / (1 + held.get(pk, 0))) for pk in wanted}
+    return {
+        skill_key(pk): math.log(1 + total / (1 + held.get(pk, 0)))
+        for pk in (held if wanted is None else wanted)
+    }
 
 
 # The rarity of every skill at the last full recompute. Stored scores all use it, so a
 # refresh between two recomputes ranks a person's new scores against comparable ones
-# (a new skill in the pool would otherwise shift everyone's weights a little); the
-# nightly recompute moves it on. Without it (a cold cache) the rarity of now is used.
+# (a new skill in the pool would otherwise shift everyone's weights a little), and a
+# score computed on demand equals the stored one; the nightly recompute moves it on.
+# On a cold cache it is taken from the pool as it is now.
 RARITY_CACHE_KEY = "lavorete:matching:rarity"
 RARITY_CACHE_SECONDS = 3 * 24 * 3600
 
 
-def _remember_rarity(engine: Engine, people: int) -> None:
-    cache.set(
-        RARITY_CACHE_KEY, {"people": people, "rarity": dict(engine.rarity)}, RARITY_CACHE_SECONDS
-    )
+def _remember_rarity(rarity: dict[str, float], people: int) -> None:
+    cache.set(RARITY_CACHE_KEY, {"people": people, "rarity": rarity}, RARITY_CACHE_SECONDS)
 
 
 def stored_rarity(keys: Iterable[str]) -> dict[str, float]:
@@ -564,12 +570,15 @@ def stored_rarity(keys: Iterable[str]) -> dict[str, float]:
     wanted = set(keys)
     snapshot = cache.get(RARITY_CACHE_KEY)
     if not snapshot:
-        return rarity_of(wanted)
+        people = consenting_people().count()
+        snapshot = {"people": people, "rarity": rarity_of(people=people)}
+        _remember_rarity(snapshot["rarity"], people)
     known: dict[str, float] = snapshot["rarity"]
     result = {k: known[k] for k in wanted if k in known}
     missing = wanted - set(result)
     if missing:
-        result.update(rarity_of(missing, people=snapshot["people"]))
+        # Nobody in the pool held these at the time: df = 0.
+        result.update({k: math.log(1 + snapshot["people"]) for k in missing})
     return result
 
 
@@ -577,11 +586,10 @@ def _skill_keys(pool: OpportunityPool) -> set[str]:
     return {k for o in pool.inputs for k in (*o.essential, *o.optional)}
 
 
-def _engine_for_one(pool: OpportunityPool, *, stored: bool = False) -> Engine:
-    """An engine over these opportunities, with the pool's rarity (now, or as stored scores
-    use it), to score one person."""
-    keys = _skill_keys(pool)
-    return Engine(pool.inputs, (), rarity=stored_rarity(keys) if stored else rarity_of(keys))
+def _engine_for_one(pool: OpportunityPool) -> Engine:
+    """An engine over these opportunities, with the rarity stored scores use, to score one
+    person."""
+    return Engine(pool.inputs, (), rarity=stored_rarity(_skill_keys(pool)))
 
 
 # --- the full recompute ---------------------------------------------------------------------
@@ -700,18 +708,53 @@ class _Coverage:
         )
 
 
-def _match(pair: tuple[int, int], row: _Row, parts: _Parts, now: Any) -> Match:
-    return Match(
-        person_id=pair[0],
-        opportunity_id=pair[1],
-        score=min(1.0, max(0.0, row.score)),
-        essential=parts.essential if parts.essential is not None else 0.0,
-        optional=parts.optional,
-        km=parts.km,
-        person_rank=row.person_rank,
-        opportunity_rank=row.opportunity_rank,
-        computed_at=now,
+_MATCH_COLUMNS = (
+    "person_id",
+    "opportunity_id",
+    "score",
+    "essential",
+    "optional",
+    "km",
+    "person_rank",
+    "opportunity_rank",
+    "computed_at",
+)
+MatchRow = tuple[int, int, float, float, float | None, float | None, int | None, int | None, Any]
+
+
+def _match(pair: tuple[int, int], row: _Row, parts: _Parts, now: Any) -> MatchRow:
+    return (
+        pair[0],
+        pair[1],
+        min(1.0, max(0.0, row.score)),
+        parts.essential if parts.essential is not None else 0.0,
+        parts.optional,
+        parts.km,
+        row.person_rank,
+        row.opportunity_rank,
+        now,
     )
+
+
+def _insert(rows: Sequence[MatchRow]) -> None:
+    """Insert stored matches in one prepared statement.
+
+    The recompute writes thousands of rows; building a model instance for each
+    (bulk_create) costs four times the whole computation, so the values go to the
+    database as they are, the time adapted by the backend as Django would.
+    """
+    if not rows:
+        return
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(Match._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _MATCH_COLUMNS)
+    marks = ", ".join(["%s"] * len(_MATCH_COLUMNS))
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
+            [(*row[:-1], adapt(row[-1])) for row in rows],
+        )
 
 
 def matches_recompute(*, rarity: dict[str, float] | None = None) -> RecomputeSummary:
@@ -735,8 +778,8 @@ def matches_recompute(*, rarity: dict[str, float] | None = None) -> RecomputeSum
     ]
     with transaction.atomic():
         Match.objects.all().delete()
-        Match.objects.bulk_create(matches, batch_size=2000)
-        transaction.on_commit(lambda: _remember_rarity(engine, len(people)))
+        _insert(matches)
+        transaction.on_commit(lambda: _remember_rarity(dict(engine.rarity), len(people)))
     return RecomputeSummary(
         len(people), len(opportunities), len(matches), time.perf_counter() - started
     )
@@ -856,7 +899,7 @@ def person_matches_refresh(person: Person | int) -> int:
         me, policy = people.inputs[0], people.policies[0]
         weights = policy.weights
         pool = load_opportunities(policies=policies)
-        engine = _engine_for_one(pool, stored=True)
+        engine = _engine_for_one(pool)
         found = engine.top_for_person(me, len(pool), weights) if len(pool) else []
         found = [(opp_id, score) for opp_id, score in found if score > 0]
         scores = dict(found)
@@ -879,7 +922,7 @@ def person_matches_refresh(person: Person | int) -> int:
         for opp_id in sorted(set(mine) | set(theirs)):
             row = _Row(scores[opp_id], mine.get(opp_id), theirs.get(opp_id))
             rows.append(_match((person_id, opp_id), row, coverage.parts(me, opp_id), now))
-        Match.objects.bulk_create(rows)
+        _insert(rows)
         for opp_id in merge.uncertain:
             schedule_opportunity_refresh(opp_id)
     return len(rows)
@@ -961,7 +1004,7 @@ def opportunity_matches_refresh(opportunity: Opportunity | int) -> int:
             rows.append(
                 _match((person_id, opp_id), row, coverage.parts(by_id[person_id], opp_id), now)
             )
-        Match.objects.bulk_create(rows)
+        _insert(rows)
         for person_id in merge.uncertain:
             schedule_person_refresh(person_id)
     return len(rows)
@@ -1465,7 +1508,7 @@ def candidates_for_opportunity(
     if not len(people):
         return MatchList([], Reason.NOTHING_FOUND)
     pool = load_opportunities(Opportunity.objects.filter(pk=opportunity.pk))
-    engine = Engine(pool.inputs, people.inputs, rarity=rarity_of(_skill_keys(pool)))
+    engine = Engine(pool.inputs, people.inputs, rarity=stored_rarity(_skill_keys(pool)))
     found = engine.top_for_opportunity(opportunity.pk, limit, people.weights)
     by_id = {p.id: (p, pol) for p, pol in zip(people.inputs, people.policies, strict=True)}
     explanations = [

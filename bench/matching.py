@@ -148,7 +148,9 @@ class World:
                 rng.choice(OCCUPATION_SKILLS, own, replace=False, p=self.typical)
             ]
         )
-        chosen += list(rng.choice(TRANSVERSAL, transversal, replace=False, p=self.transversal_share))
+        chosen += list(
+            rng.choice(TRANSVERSAL, transversal, replace=False, p=self.transversal_share)
+        )
         chosen += list(rng.choice(VOCABULARY, scattered, p=self.popularity))
         return list(dict.fromkeys(int(s) for s in chosen))
 
@@ -327,9 +329,188 @@ def run_scale(scale: str) -> dict[str, Any]:
     return result
 
 
+DISTRICT_NAMES = [
+    "Segrate",
+    "Pioltello",
+    "Cernusco sul Naviglio",
+    "Vimodrone",
+    "Cassina de' Pecchi",
+    "Gorgonzola",
+    "Melzo",
+    "Peschiera Borromeo",
+]
+CEFR = {1: "A1", 2: "A2", 3: "B1", 4: "B2", 5: "C1", 6: "C2", 7: "native"}
+
+
 def _db_recompute(people: list[PersonInput], opportunities: list[OpportunityInput]) -> dict:
-    """The stored matches computed again through the database (filled in below)."""
-    return {"db_recompute_s": None}
+    """The district's people and opportunities written to a throw-away database, then
+    `matches_recompute()` timed: the stored matches computed again, reads and writes included.
+
+    Rows are bulk-inserted as the services would write them (a consent to be matched for
+    everyone, skills and languages, open opportunities of one organisation); a person's or an
+    opportunity's place is the centre of the district municipality nearest to it."""
+    default = f"sqlite:///{ROOT / 'var' / 'bench' / 'matching.sqlite3'}"
+    url = os.environ.get("DATABASE_URL", default)
+    if url == default:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    try:
+        from lavorete.matching.services import matches_recompute
+    except ImportError:
+        return {"db_recompute_s": None, "db_note": "matches_recompute() not available yet"}
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from lavorete.matching.models import Match
+    from lavorete.network.services import organisation_create, programme_create
+    from lavorete.opportunities.models import (
+        Opportunity,
+        OpportunityLanguage,
+        OpportunitySkill,
+        OpportunityStatus,
+    )
+    from lavorete.people.consents import current_text
+    from lavorete.people.models import (
+        Consent,
+        ConsentPurpose,
+        Person,
+        PersonLanguage,
+        PersonSkill,
+    )
+    from lavorete.skills.models import RelationType, Skill
+    from lavorete.territory.models import Municipality
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("load_municipalities", verbosity=0)
+    towns = list(Municipality.objects.filter(name__in=DISTRICT_NAMES, province__abbreviation="MI"))
+    centres = np.array([[float(t.latitude or 0), float(t.longitude or 0)] for t in towns])
+
+    def nearest(lat: float | None, lon: float | None) -> Any:
+        if lat is None or lon is None:
+            return None
+        return towns[int(np.argmin(((centres - [lat, lon]) ** 2).sum(axis=1)))]
+
+    with transaction.atomic():
+        keys = sorted(
+            {k for p in people for k in p.skills}
+            | {k for o in opportunities for k in (*o.essential, *o.optional)}
+        )
+        Skill.objects.bulk_create([Skill(uri=k, skill_type="skill") for k in keys])
+        skill_id = dict(Skill.objects.filter(uri__in=keys).values_list("uri", "pk"))
+        organisation = organisation_create(
+            actor=None,
+            name="Consorzio del distretto",
+            kind="cooperative",
+            legal_form="social_cooperative",
+            municipality=towns[0],
+        )
+        programme = programme_create(
+            actor=None,
+            name="Lavoro nel distretto",
+            lead_organisation=organisation,
+            municipalities=towns,
+        )
+        today = timezone.localdate()
+        made = Opportunity.objects.bulk_create(
+            [
+                Opportunity(
+                    organisation=organisation,
+                    programme=programme,
+                    kind="job",
+                    title=f"Posizione {o.id}",
+                    municipality=nearest(o.lat, o.lon),
+                    is_remote=o.remote,
+                    weekly_hours=o.hours,
+                    opens_on=today,
+                    status=OpportunityStatus.OPEN,
+                    published_at=timezone.now(),
+                )
+                for o in opportunities
+            ]
+        )
+        OpportunitySkill.objects.bulk_create(
+            [
+                OpportunitySkill(
+                    opportunity=row, skill_id=skill_id[k], relation=relation, level=level
+                )
+                for row, o in zip(made, opportunities, strict=True)
+                for relation, required in (
+                    (RelationType.ESSENTIAL, o.essential),
+                    (RelationType.OPTIONAL, o.optional),
+                )
+                for k, level in required.items()
+            ]
+        )
+        OpportunityLanguage.objects.bulk_create(
+            [
+                OpportunityLanguage(opportunity=row, language=code, level=CEFR[rank])
+                for row, o in zip(made, opportunities, strict=True)
+                for code, rank in o.languages.items()
+            ]
+        )
+        persons = Person.objects.bulk_create(
+            [
+                Person(
+                    first_name="Persona",
+                    last_name=str(p.id),
+                    email=f"persona{p.id}@example.org",
+                    residence=nearest(p.lat, p.lon),
+                    mobility_km=int(p.radius_km) if p.radius_km else None,
+                    hours_per_week=p.hours,
+                )
+                for p in people
+            ]
+        )
+        PersonSkill.objects.bulk_create(
+            [
+                PersonSkill(person=row, skill_id=skill_id[k], level=level)
+                for row, p in zip(persons, people, strict=True)
+                for k, level in p.skills.items()
+            ]
+        )
+        PersonLanguage.objects.bulk_create(
+            [
+                PersonLanguage(person=row, language=code, level=CEFR[rank])
+                for row, p in zip(persons, people, strict=True)
+                for code, rank in p.languages.items()
+            ]
+        )
+        version = current_text(ConsentPurpose.MATCHING).version
+        Consent.objects.bulk_create(
+            [
+                Consent(person=row, purpose=ConsentPurpose.MATCHING, text_version=version)
+                for row in persons
+            ]
+        )
+    setup_s = time.perf_counter() - started
+    samples = []
+    summary = None
+    for _ in range(5):
+        started = time.perf_counter()
+        summary = matches_recompute()
+        samples.append(time.perf_counter() - started)
+    result = {
+        "db_recompute_s": round(float(np.median(samples)), 3),
+        "db_recompute_max_s": round(max(samples), 3),
+        "db": connection.vendor,
+        "db_matches": Match.objects.count(),
+        "db_summary": summary.as_dict() if summary else None,
+        "db_setup_s": round(setup_s, 1),
+    }
+    connection.close()
+    if url == default:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    return result
 
 
 def main() -> None:

@@ -439,6 +439,8 @@ class Engine:
         self._pool_t: sp.csr_matrix | None = None  # features x people, built when needed
         self._pruning: _Pruning | None = None
         self._policies: dict[Weights, _Policy] = {}
+        self._last_grouping: tuple[Sequence[Weights], list[tuple[_Policy, np.ndarray]]] | None
+        self._last_grouping = None
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -456,10 +458,17 @@ class Engine:
             return [(self._policy(weights), np.arange(n))]
         if len(weights) != n:
             raise ValueError(f"{len(weights)} weights for {n} people")
+        # The same list passed again (top_for_opportunity for each opportunity in turn) is
+        # grouped once.
+        last = self._last_grouping
+        if last is not None and last[0] is weights:
+            return last[1]
         rows: dict[Weights, list[int]] = {}
         for i, w in enumerate(weights):
             rows.setdefault(w, []).append(i)
-        return [(self._policy(w), np.asarray(r, dtype=np.int64)) for w, r in rows.items()]
+        groups = [(self._policy(w), np.asarray(r, dtype=np.int64)) for w, r in rows.items()]
+        self._last_grouping = (weights, groups)
+        return groups
 
     def _scores(
         self, people: _People, policy: _Policy, rows: np.ndarray, opp: np.ndarray, skill: np.ndarray

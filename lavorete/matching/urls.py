@@ -1,16 +1,19 @@
-"""Placeholder routes, replaced by the real views."""
-
 from django.urls import path
-from django.views.generic import TemplateView
+
+from lavorete.matching import views
 
 app_name = "matching"
 
 urlpatterns = [
+    path("", views.CaseloadView.as_view(), name="caseload"),
+    path("persone/<int:person_pk>/", views.PersonMatchesView.as_view(), name="person"),
     path(
-        "caseload/" if 0 else "", TemplateView.as_view(template_name="base.html"), name="caseload"
+        "opportunita/<int:opportunity_pk>/",
+        views.OpportunityCandidatesView.as_view(),
+        name="opportunity",
     ),
-    path("gaps/" if 1 else "", TemplateView.as_view(template_name="base.html"), name="gaps"),
-    path(
-        "policies/" if 1 else "", TemplateView.as_view(template_name="base.html"), name="policies"
-    ),
+    path("competenze-mancanti/", views.GapsView.as_view(), name="gaps"),
+    path("competenze-mancanti/csv/", views.GapsExportView.as_view(), name="gaps_export"),
+    path("criteri/", views.PoliciesView.as_view(), name="policies"),
+    path("criteri/<int:programme_pk>/", views.PolicyView.as_view(), name="policy"),
 ]

@@ -1,10 +1,11 @@
-"""Placeholder routes, replaced by the real views."""
-
 from django.urls import path
-from django.views.generic import TemplateView
+
+from lavorete.matching import views_me
 
 app_name = "matching_me"
 
 urlpatterns = [
-    path("matches/" if 0 else "", TemplateView.as_view(template_name="base.html"), name="matches"),
+    path("", views_me.MyMatchesView.as_view(), name="matches"),
+    path("competenze-mancanti/", views_me.MyGapsView.as_view(), name="gaps"),
+    path("consenso/", views_me.MyMatchingConsentView.as_view(), name="consent"),
 ]

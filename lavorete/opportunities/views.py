@@ -169,6 +169,7 @@ class OpportunityDetailView(_OpportunityPage, TemplateView):
             counts=candidacy_counts(counted) if counted is not None else None,
             total_candidacies=getattr(counted, "n_total", 0),
             on_board=opportunity.is_open,
+            can_view_matches=has_perm(self.request.user, "matching.view_matches", opportunity),
             **kwargs,
         )
 

@@ -368,3 +368,17 @@ def test_publish_close_reopen_and_fill(client: Any, org_rep: Any, organisation: 
     assert made.status == OpportunityStatus.FILLED
     response = client.post(reverse("opportunities:fill", args=[made.pk]), follow=True)
     assert "già" in response.content.decode() or "already" in response.content.decode()
+
+
+def test_the_detail_links_to_the_pipeline_and_to_the_matching_for_who_may_use_them(
+    client: Any, org_rep: Any, operator: Any, opportunity: Any
+) -> None:
+    pipeline = reverse("pipeline:opportunity", kwargs={"opportunity_pk": opportunity.pk})
+    matching = reverse("matching:opportunity", kwargs={"opportunity_pk": opportunity.pk})
+    detail = reverse("opportunities:detail", args=[opportunity.pk])
+    page = login(client, operator).get(detail).content.decode()
+    assert pipeline in page
+    assert matching in page
+    page = login(client, org_rep).get(detail).content.decode()
+    assert pipeline in page
+    assert matching not in page  # the company sees candidates, not the matching's suggestions

@@ -171,7 +171,7 @@ def _check_move(candidacy: Candidacy, to_status: str) -> None:
 
 def _locked(candidacy: Candidacy) -> Candidacy:
     return (
-        Candidacy.objects.select_for_update()
+        Candidacy.objects.select_for_update(of=("self",))
         .select_related("opportunity", "person")
         .get(pk=candidacy.pk)
     )
@@ -237,7 +237,7 @@ def _create(
 
 def _existing(opportunity: Opportunity, person: Person) -> Candidacy | None:
     return (
-        Candidacy.objects.select_for_update()
+        Candidacy.objects.select_for_update(of=("self",))
         .select_related("opportunity", "person")
         .filter(opportunity=opportunity, person=person)
         .first()

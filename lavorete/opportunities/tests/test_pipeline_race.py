@@ -75,7 +75,7 @@ def _hires(opportunity: Any, operator: Any, programme: Any, organisation: Any) -
 
     opportunity_update(actor=None, opportunity=opportunity, positions=2)
     pathway_template_default(actor=None, programme=programme)
-    jobs = []
+    jobs: list[Callable[[], Any]] = []
     for i in range(3):
         rep = grant(
             make_user(f"rep{i}@example.org"),

@@ -249,10 +249,13 @@ class _Pruning:
     """What the pruned batch needs, computed once for the pool.
 
     Skills asked by many opportunities ("popular") would make every person a
-    candidate for most opportunities; they are left out of candidate generation
-    until the candidate pairs fit within `_CANDIDATE_BUDGET` per person on
-    average, and their credit is added back from a dense table (opportunities x
-    popular features) so candidates are scored exactly."""
+    candidate for most opportunities: the most asked are set aside until the
+    candidate pairs the others generate fit within half of `_CANDIDATE_BUDGET`
+    per person on average. Each person then gets back their own popular skills,
+    the least asked first, while their candidates stay within the budget (so the
+    trade of someone in a large occupation still finds its opportunities).
+    Candidates are scored exactly: the credit of the popular skills comes from a
+    dense table (opportunities x popular features)."""
 
     def __init__(self, engine: Engine) -> None:
         x = engine._pool.x
@@ -261,7 +264,7 @@ class _Pruning:
         order = np.argsort(-asked_by, kind="stable")
         load = held_by[order] * asked_by[order]
         remaining = load.sum() - np.cumsum(load)
-        budget = _CANDIDATE_BUDGET * max(1, engine._pool.n)
+        budget = _CANDIDATE_BUDGET / 2 * max(1, engine._pool.n)
         n_popular = int(np.searchsorted(-remaining, -budget)) + 1 if load.sum() > budget else 0
         n_popular = min(n_popular, _MAX_POPULAR, len(order))
         popular = np.sort(order[:n_popular])
@@ -276,6 +279,23 @@ class _Pruning:
         self.popular = popular
         self.x_popular = x[:, popular].tocsr()
         self._tables: dict[Weights, np.ndarray] = {}
+        # Each person's popular features given back to candidate generation.
+        xp = self.x_popular
+        rows = np.repeat(np.arange(xp.shape[0]), np.diff(xp.indptr))
+        features = popular[xp.indices]
+        cost = asked_by[features]
+        order = np.lexsort((cost, rows))
+        rows, features, cost = rows[order], features[order], cost[order]
+        total = np.cumsum(cost)
+        first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+        before = np.repeat(total[first] - cost[first], np.diff(np.r_[first, len(rows)]))
+        keep = (total - before) + self.load[rows] <= _CANDIDATE_BUDGET
+        # Their pairs only need to exist: the credit comes from the table, so the product's
+        # values from these features are made negligible (1e-200 x credit).
+        self.x_extra = sp.csr_matrix(
+            (np.full(int(keep.sum()), 1e-200), (rows[keep], features[keep])), shape=x.shape
+        )
+        self.load += np.bincount(rows[keep], cost[keep], minlength=x.shape[0])
 
     def popular_credit(self, policy: _Policy) -> np.ndarray:
         """The policy's credit of each opportunity for each popular feature, flattened."""
@@ -698,6 +718,8 @@ class Engine:
         for chunk in _chunks(plan.load[rows], _PAIRS_PER_CHUNK):
             chunk_rows = rows[chunk]
             product = (plan.x_selective[chunk_rows] @ policy.credit_t).tocsr()
+            if plan.x_extra.nnz:
+                product = (product + plan.x_extra[chunk_rows] @ policy.credit_t).tocsr()
             counts = np.diff(product.indptr)
             local = np.repeat(np.arange(len(chunk_rows)), counts)
             opp = product.indices.astype(np.int64)

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from lavorete.matching import core
 from lavorete.matching.core import (
     Engine,
     OpportunityInput,
@@ -267,3 +268,81 @@ def test_core_imports_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_the_worked_example_of_the_docs():
+    engine = _engine(
+        OpportunityInput(
+            id="x", essential={A: 1, B: 1}, optional={D: 1}, lat=45.6, lon=9.3, hours=40
+        )
+    )
+    person = PersonInput(id="q", skills={A: 1}, lat=45.4, lon=9.3, radius_km=15, hours=20)
+    # skill = 0.60·0.435425 / 0.85 = 0.307359; context = 1 - 0.30·(1 - 0.517399) - 0.10·0.5
+    # = 0.805220; score = 0.307359 · 0.805220 = 0.247491
+    assert engine.top_for_person(person, 5) == [("x", pytest.approx(0.247491, abs=1e-6))]
+    assert engine.explain(person, "x").score == pytest.approx(0.247491, abs=1e-6)
+
+
+def _small_world():
+    import random
+
+    rng = random.Random(3)
+    vocabulary = [f"s{i}" for i in range(30)]
+    opps = [
+        OpportunityInput(
+            id=i,
+            essential={s: rng.randint(1, 3) for s in rng.sample(vocabulary, 4)},
+            optional=dict.fromkeys(rng.sample(vocabulary, 2), 1),
+            languages={"it": 3} if i % 3 == 0 else {},
+            lat=45.4 + rng.random() / 5,
+            lon=9.2 + rng.random() / 5,
+            hours=rng.choice([None, 20, 40]),
+        )
+        for i in range(60)
+    ]
+    people = [
+        PersonInput(
+            id=f"p{i}",
+            skills={s: rng.randint(1, 4) for s in rng.sample(vocabulary, 6)},
+            languages={"it": rng.choice([2, 4, 7])},
+            lat=45.4 + rng.random() / 5,
+            lon=9.2 + rng.random() / 5,
+            radius_km=rng.choice([None, 5, 10]),
+            hours=rng.choice([None, 20, 30]),
+            priority=i % 4 == 0,
+        )
+        for i in range(40)
+    ]
+    return opps, people
+
+
+def test_pruned_batch_equals_exact_within_the_budget():
+    # Forty people and sixty opportunities: within the candidate budget nothing is pruned,
+    # and the pruned path must give the exact lists (ties and all).
+    opps, people = _small_world()
+    engine = Engine(opps, people)
+    policies = [Weights(priority_bonus=0.05 * (i % 3)) for i in range(len(people))]
+    for weights in (Weights(), policies):
+        exact = engine.top_for_people(10, weights, exact=True)
+        assert engine.top_for_people(10, weights) == exact
+        for i in (0, 7, 39):
+            w = weights[i] if isinstance(weights, list) else weights
+            assert exact[i] == engine.top_for_person(people[i], 10, w)
+
+
+def test_pruned_batch_scores_candidates_exactly(monkeypatch):
+    # A budget of 15 candidate pairs per person: popular skills are set aside, so lists may
+    # miss some opportunities, but every score given is the exact one, in order.
+    monkeypatch.setattr(core, "_CANDIDATE_BUDGET", 15)
+    opps, people = _small_world()
+    engine = Engine(opps, people)
+    pruned = engine.top_for_people(10)
+    assert engine._pruning is not None and engine._pruning.n_popular > 0
+    exact = engine.top_for_people(10, exact=True)
+    found = 0
+    for person, top, truth in zip(people, pruned, exact, strict=True):
+        assert [s for _, s in top] == sorted((s for _, s in top), reverse=True)
+        for opportunity_id, score in top:
+            assert engine.explain(person, opportunity_id).score == pytest.approx(score, abs=1e-9)
+        found += len({i for i, _ in top} & {i for i, _ in truth})
+    assert found >= 0.5 * sum(len(t) for t in exact)

@@ -21,6 +21,8 @@ from lavorete.core.audit import audit_record
 from lavorete.core.servicekit import integrity_as_validation, strip_strings, validate
 from lavorete.network.models import Organisation, Programme
 from lavorete.opportunities.models import (
+    Candidacy,
+    CandidacyStatus,
     Opportunity,
     OpportunityKind,
     OpportunityLanguage,
@@ -405,7 +407,10 @@ def opportunity_create(
 
 
 def opportunity_update(*, actor: Any, opportunity: Opportunity, **fields: Any) -> Opportunity:
-    """Change an opportunity's terms (not its skills, languages or status)."""
+    """Change an opportunity's terms (not its skills or languages).
+
+    Fewer positions than before, all taken by the people already hired, fill it.
+    """
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -436,6 +441,19 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, **fields: Any) -
         _check_terms(locked, errors, dates_changed=dates_changed)
         if "programme" in fields:
             _check_programme(locked.organisation, locked.programme, errors)
+        hired = 0
+        if "positions" in fields and isinstance(locked.positions, int):
+            hired = Candidacy.objects.filter(
+                opportunity=locked, status=CandidacyStatus.HIRED
+            ).count()
+            if locked.positions < hired:
+                _error(
+                    errors,
+                    "positions",
+                    _("%(n)s people have already been hired: the positions can't be fewer.")
+                    % {"n": hired},
+                    "positions_below_hires",
+                )
         _validate(locked, errors)
         changed = sorted(name for name in fields if before[name] != getattr(locked, name))
         if changed:
@@ -446,7 +464,10 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, **fields: Any) -
                 target=locked,
                 changes={"fields": changed},
             )
-    for name in (*fields, "contract_type", "updated_at"):
+        if "positions" in changed and hired and hired >= locked.positions:
+            # Fewer positions, all of them taken by the people already hired.
+            opportunity_mark_filled(actor=actor, opportunity=locked)
+    for name in (*fields, "contract_type", "status", "updated_at"):
         setattr(opportunity, name, getattr(locked, name))
     return opportunity
 

@@ -440,3 +440,23 @@ def test_the_task_and_the_command_close_expired_ones(opportunity: Any, capsys: A
     assert close_expired_opportunities.call() == 1
     call_command("close_expired_opportunities", "--date", "2030-01-01")
     assert "0 opportunity" in capsys.readouterr().out
+
+
+def test_positions_cannot_fall_below_the_people_hired(
+    opportunity: Any, registered: Any, person: Any, operator: Any
+) -> None:
+    from lavorete.opportunities import pipeline
+
+    services.opportunity_update(actor=None, opportunity=opportunity, positions=2)
+    candidacy = pipeline.candidacy_apply(actor=person, opportunity=opportunity, person=registered)
+    pipeline.candidacy_share(actor=person, candidacy=candidacy, give_consent=True)
+    pipeline.candidacy_move(actor=operator, candidacy=candidacy, status="hired")
+    assert opportunity.status == OpportunityStatus.OPEN
+    with pytest.raises(ValidationError) as exc:
+        services.opportunity_update(actor=None, opportunity=opportunity, positions=0)
+    assert codes(exc, "positions") == {"positions_range", "positions_below_hires"}
+    # One position, taken by the one person hired: the opportunity is filled.
+    services.opportunity_update(actor=None, opportunity=opportunity, positions=1)
+    assert opportunity.status == OpportunityStatus.FILLED
+    opportunity.refresh_from_db()
+    assert (opportunity.positions, opportunity.status) == (1, OpportunityStatus.FILLED)

@@ -178,6 +178,10 @@ class Card:
         return [s for s in self.skills if s.essential and not s.held]
 
     @property
+    def essential_total(self) -> int:
+        return sum(1 for s in self.skills if s.essential)
+
+    @property
     def optional_held(self) -> list[SkillFit]:
         return [s for s in self.skills if not s.essential and s.held]
 

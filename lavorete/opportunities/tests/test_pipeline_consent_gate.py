@@ -90,6 +90,7 @@ def test_the_company_sees_an_anonymised_profile_only(client, org_rep, candidacy)
     # What it does see: the fit with the opportunity.
     assert "raccontare storie di marca" in html  # an essential skill held
     assert "analisi web" in html  # an essential skill missing
+    assert "2 / 4" in html  # essential skills held of those asked
     km = km_between(candidacy.person.residence, candidacy.opportunity.municipality)
     assert km is not None
     assert 5 < km < 25

@@ -345,7 +345,9 @@ class BoardFilterForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("A word of the title, an occupation or a skill, in Italian or English."),
-        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "type": "search", "aria-describedby": "id_q_helptext"}
+        ),
     )
     kind = forms.ChoiceField(
         label=_("Kind"),

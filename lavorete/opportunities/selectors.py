@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from lavorete.core.permissions import scope_access
@@ -31,6 +31,12 @@ from lavorete.skills.selectors import Shown, preferred_labels
 from lavorete.territory.models import District, Municipality
 
 MAX_QUERY = 100
+STATUS_ORDER = (
+    OpportunityStatus.OPEN,
+    OpportunityStatus.DRAFT,
+    OpportunityStatus.FILLED,
+    OpportunityStatus.CLOSED,
+)
 
 
 def opportunities_for_user(
@@ -86,8 +92,14 @@ def opportunity_list(
         _count_field(value): Count("candidacies", filter=Q(candidacies__status=value))
         for value in CandidacyStatus.values
     }
-    return queryset.annotate(n_total=Count("candidacies"), **counts).order_by(
-        "status", "-opens_on", "-pk"
+    # Open ones first, then drafts to finish, then the past.
+    order = Case(
+        *(When(status=value, then=Value(i)) for i, value in enumerate(STATUS_ORDER)),
+        default=Value(len(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(n_total=Count("candidacies"), status_order=order, **counts).order_by(
+        "status_order", "-opens_on", "-pk"
     )
 
 

@@ -1531,8 +1531,12 @@ def candidates_for_opportunity(
 
 
 def candidate_invite(*, actor: Any, opportunity: Opportunity, code: str) -> Any:
-    """A company invites an anonymised candidate: the person's operator sees a suggestion
-    and may propose the opportunity to them (the company still learns nothing)."""
+    """A company invites an anonymised candidate: the matching suggests the opportunity for
+    the person, so their operator sees it and may propose it (the company learns nothing).
+
+    The suggestion is the engine's (no actor: a company may not act on a person); the
+    invitation is audited under the representative's name, by the candidate's code.
+    """
     from lavorete.opportunities.pipeline import candidacy_suggest
 
     wanted = str(code or "").strip().upper()[:20]
@@ -1549,9 +1553,17 @@ def candidate_invite(*, actor: Any, opportunity: Opportunity, code: str) -> Any:
             code="unknown_candidate",
         )
     person = Person.objects.get(pk=chosen.match.person_id)
-    return candidacy_suggest(
-        actor=actor, opportunity=opportunity, person=person, score=round(chosen.score, 4)
-    )
+    with transaction.atomic():
+        candidacy = candidacy_suggest(
+            actor=None, opportunity=opportunity, person=person, score=round(chosen.score, 4)
+        )
+        audit_record(
+            actor=actor,
+            action="matching.candidate_invite",
+            target=opportunity,
+            changes={"candidate": chosen.code},
+        )
+    return candidacy
 
 
 def match_propose(

@@ -464,9 +464,8 @@ def _record_placement(actor: Any, candidacy: Candidacy) -> str:
             )
     except ValidationError as exc:
         return _("No pathway outcome recorded: %(reason)s") % {"reason": " ".join(exc.messages)}
-    return _("Job placement recorded on the pathway in %(programme)s.") % {
-        "programme": enrolment.programme.name
-    }
+    # The company reads this note: the pathway is named, not the programme.
+    return _("Job placement recorded on the person's pathway.")
 
 
 def candidacy_move(*, actor: Any, candidacy: Candidacy, status: str, note: str = "") -> Candidacy:

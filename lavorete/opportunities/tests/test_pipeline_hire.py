@@ -68,7 +68,9 @@ def test_a_hire_records_the_placement_with_its_follow_ups(
     assert set(outcome.follow_ups.values_list("assigned_to", flat=True)) == {operator.pk}
     note = candidacy.events.last().note
     assert note.startswith("Benvenuta")
-    assert "Cittadinanza al lavoro" in note
+    with translation.override("it"):
+        assert note.endswith(_("Job placement recorded on the person's pathway."))
+    assert "Cittadinanza al lavoro" not in note
 
 
 def test_the_last_position_filled_fills_the_opportunity(

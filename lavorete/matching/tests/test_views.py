@@ -9,14 +9,13 @@ from django.urls import reverse
 
 from lavorete.core.models import AuditEntry, PersonalDataAccess
 from lavorete.matching import services
-from lavorete.matching.tests.test_services import (  # noqa: F401 - fixtures
-    give_skills,
-    make_person,
-    matched,
-)
+from lavorete.matching.tests import test_services as shared
 from lavorete.opportunities.models import Candidacy, CandidacyStatus
 
 pytestmark = pytest.mark.django_db
+
+matched = shared.matched  # the consenting Paola, as a fixture here too
+make_person = shared.make_person
 
 
 def page(client: Any, user: Any, name: str, **kwargs: Any) -> Any:

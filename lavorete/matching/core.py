@@ -624,6 +624,16 @@ class Engine:
             allowed[wanted[(wanted >= 0) & (wanted < n_opp)]] = True
             gated &= allowed
         opp = np.flatnonzero(gated)
+        if len(opp) > k:
+            # Only opportunities that may reach the k-th best are scored in full: a score lies
+            # between its skill part times the poorest context (plus any bonus) and its skill
+            # part with every language met (plus any bonus).
+            w = policy.weights
+            bonus = w.priority_bonus if person.priority else 0.0
+            low = skill[opp] * max(0.0, 1 - w.distance - w.hours) + bonus
+            high = skill[opp] + policy.a_l[opp] * self._n_langs[opp] + bonus
+            floor = np.partition(low, len(opp) - k)[len(opp) - k]
+            opp = opp[high >= min(1.0, floor) - _MARGIN]
         rows = np.zeros(len(opp), dtype=np.int64)
         score = self._scores(one, policy, rows, opp, skill[opp])
         if len(opp) > k:

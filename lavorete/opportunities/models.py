@@ -53,15 +53,13 @@ class CandidacyStatus(models.TextChoices):
 FINAL_STATUSES = frozenset(
     {CandidacyStatus.HIRED, CandidacyStatus.NOT_SELECTED, CandidacyStatus.WITHDRAWN}
 )
-# Statuses in which the company reads the person's profile (shared with consent).
-SHARED_STATUSES = frozenset(
-    {
-        CandidacyStatus.SHARED,
-        CandidacyStatus.INTERVIEW,
-        CandidacyStatus.HIRED,
-        CandidacyStatus.NOT_SELECTED,
-    }
+# Statuses only reached once the person shared the profile with the company.
+SHARING_REQUIRED = frozenset(
+    {CandidacyStatus.SHARED, CandidacyStatus.INTERVIEW, CandidacyStatus.HIRED}
 )
+# Statuses in which the company may read the profile, if it was shared (an application may
+# also be turned down anonymously, before any sharing).
+SHARED_STATUSES = SHARING_REQUIRED | {CandidacyStatus.NOT_SELECTED}
 # The moves the pipeline allows (the services check who may make each one).
 TRANSITIONS: dict[str, frozenset[str]] = {
     "": frozenset({CandidacyStatus.SUGGESTED, CandidacyStatus.PROPOSED, CandidacyStatus.APPLIED}),
@@ -311,7 +309,7 @@ class Candidacy(models.Model):
             ),
             # A profile is only ever shared with a recorded moment of sharing.
             models.CheckConstraint(
-                condition=~Q(status__in=sorted(SHARED_STATUSES)) | Q(shared_at__isnull=False),
+                condition=~Q(status__in=sorted(SHARING_REQUIRED)) | Q(shared_at__isnull=False),
                 name="candidacy_shared_has_time",
             ),
         ]
@@ -331,7 +329,7 @@ class Candidacy(models.Model):
 
     @property
     def is_shared(self) -> bool:
-        return self.status in SHARED_STATUSES
+        return self.shared_at is not None and self.status in SHARED_STATUSES
 
     @property
     def code(self) -> str:

@@ -486,13 +486,12 @@ def candidacy_move(*, actor: Any, candidacy: Candidacy, status: str, note: str =
         if not may_manage(actor, locked):
             raise _not_allowed()
         _check_move(locked, status)
-        if locked.shared_at is None:
-            # The model keeps "not selected" among the shared statuses (it needs a moment of
-            # sharing): an application not shared yet is declined by its withdrawal.
+        if locked.shared_at is None and status != CandidacyStatus.NOT_SELECTED:
+            # Interview and hire need the profile; an application may be turned down unseen.
             raise _refuse(
                 _(
-                    "The person hasn't shared this application with the company yet: only the "
-                    "person or their operator can close it, by withdrawing it."
+                    "The person hasn't shared this application with the company yet: it can "
+                    "only be turned down until they do."
                 ),
                 "not_shared",
             )

@@ -307,16 +307,19 @@ def test_the_company_interviews_and_turns_down(opportunity, registered, person, 
     assert steps[-2:] == [("interview", "Colloquio martedì"), ("not_selected", "")]
 
 
-def test_an_application_not_shared_cant_be_turned_down_by_the_company(
+def test_the_company_turns_down_an_application_it_never_saw(
     opportunity, registered, person, org_rep
 ):
-    # "Not selected" counts as shared in the model (it needs the moment of sharing).
     candidacy = applied(opportunity, registered, person)
-    with pytest.raises(ValidationError) as exc:
-        pipeline.candidacy_move(actor=org_rep, candidacy=candidacy, status=S.NOT_SELECTED)
-    assert _code(exc) == "not_shared"
+    pipeline.candidacy_move(
+        actor=org_rep, candidacy=candidacy, status=S.NOT_SELECTED, note="Profilo lontano"
+    )
     candidacy.refresh_from_db()
-    assert candidacy.status == S.APPLIED
+    assert candidacy.status == S.NOT_SELECTED
+    # Turned down unseen: the profile was never shared, and still isn't.
+    assert candidacy.shared_at is None
+    assert not candidacy.is_shared
+    assert list(candidacy.events.values_list("to_status", flat=True))[-1] == "not_selected"
 
 
 @pytest.mark.parametrize("status", [S.INTERVIEW, S.HIRED])

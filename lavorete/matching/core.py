@@ -254,8 +254,8 @@ class _Pruning:
     per person on average. Each person then gets back their own popular skills,
     the least asked first, while their candidates stay within the budget (so the
     trade of someone in a large occupation still finds its opportunities).
-    Candidates are scored exactly: the credit of the popular skills comes from a
-    dense table (opportunities x popular features)."""
+    Candidates are scored exactly: the credit of the popular skills is added
+    back pair by pair (opportunities x popular features)."""
 
     def __init__(self, engine: Engine) -> None:
         x = engine._pool.x
@@ -278,7 +278,7 @@ class _Pruning:
         self.n_popular = n_popular
         self.popular = popular
         self.x_popular = x[:, popular].tocsr()
-        self._tables: dict[Weights, np.ndarray] = {}
+        self._tables: dict[Weights, sp.csr_matrix] = {}
         # Each person's popular features given back to candidate generation.
         xp = self.x_popular
         rows = np.repeat(np.arange(xp.shape[0]), np.diff(xp.indptr))
@@ -297,12 +297,13 @@ class _Pruning:
         )
         self.load += np.bincount(rows[keep], cost[keep], minlength=x.shape[0])
 
-    def popular_credit(self, policy: _Policy) -> np.ndarray:
-        """The policy's credit of each opportunity for each popular feature, flattened."""
+    def popular_credit(self, policy: _Policy) -> sp.csr_matrix:
+        """The policy's credit of each opportunity for each popular feature."""
         table = self._tables.get(policy.weights)
         if table is None:
-            table = policy.credit[:, self.popular].toarray().ravel()
-            self._tables = {policy.weights: table}  # one at a time: they can be large
+            table = policy.credit[:, self.popular].tocsr()
+            table.sort_indices()
+            self._tables = {policy.weights: table}
         return table
 
 
@@ -310,10 +311,9 @@ def _gather(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     """For each of `rows`, the positions of its stored entries: (which row of `rows`, position)."""
     starts = matrix.indptr[rows]
     lengths = matrix.indptr[rows + 1] - starts
-    total = int(lengths.sum())
     owner = np.repeat(np.arange(len(rows)), lengths)
-    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return owner, np.repeat(starts, lengths) + offsets
+    shift = (starts - (np.cumsum(lengths) - lengths))[owner]
+    return owner, np.arange(len(owner)) + shift
 
 
 def _top_k_rows(
@@ -735,9 +735,12 @@ class Engine:
             opp = product.indices.astype(np.int64)
             skill = product.data
             if popular is not None:
-                owner, positions = _gather(plan.x_popular, chunk_rows[local])
-                flat = opp[owner] * plan.n_popular + plan.x_popular.indices[positions]
-                skill += np.bincount(owner, popular[flat], len(opp))
+                # Through the opportunity's popular features (fewer than the person's): its
+                # credit for each, times whether the person holds it.
+                holds = plan.x_popular[chunk_rows].toarray()
+                owner, positions = _gather(popular, opp)
+                held = holds[local[owner], popular.indices[positions]]
+                skill += np.bincount(owner, popular.data[positions] * held, len(opp))
             score = self._scores(people, policy, chunk_rows[local], opp, skill)
             # Per person, the k-th best candidate score: through a padded matrix, one row each.
             width = int(counts.max()) if len(counts) else 0

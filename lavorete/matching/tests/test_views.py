@@ -285,3 +285,23 @@ def test_a_policy_over_the_limits_is_refused_on_the_form(
 def test_operators_may_not_set_policies(client: Any, operator: Any, programme: Any) -> None:
     response = page(client, operator, "matching:policy", programme_pk=programme.pk)
     assert response.status_code == 403
+
+
+def test_the_company_never_learns_that_a_priority_applied(
+    client: Any,
+    org_rep: Any,
+    operator: Any,
+    coordinator: Any,
+    programme: Any,
+    matched: Any,
+    opportunity: Any,
+) -> None:
+    # Paola is a woman: the programme gives women priority, which says something of her.
+    services.policy_set(
+        actor=coordinator, programme=programme, priority_categories=["woman"], priority_bonus="0.1"
+    )
+    url = {"opportunity_pk": opportunity.pk}
+    assert "priorità" in page(client, operator, "matching:opportunity", **url).content.decode()
+    html = page(client, org_rep, "matching:opportunity", **url).content.decode()
+    assert services.candidate_code(opportunity.pk, matched.pk) in html
+    assert "priorità" not in html.split('id="main-content"', 1)[-1].lower()

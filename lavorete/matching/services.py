@@ -519,7 +519,7 @@ def load_people(
                 languages=languages.get(pk, {}),
                 lat=_coordinate(lat),
                 lon=_coordinate(lon),
-                radius_km=float(mobility) if mobility else None,
+                radius_km=None if mobility is None else float(mobility),
                 hours=hours,
                 priority=priority,
             )
@@ -961,6 +961,15 @@ def _opportunity_sizes(ids: Iterable[int]) -> dict[int, int]:
     }
 
 
+def _holding_a_skill_of(opportunity_id: int) -> QuerySet[Person]:
+    """The people who hold a skill the opportunity asks for: nobody else can match it, so
+    scoring them alone gives the same list (rarity comes from the stored figures)."""
+    asked = OpportunitySkill.objects.filter(opportunity_id=opportunity_id).values("skill_id")
+    return Person.objects.filter(
+        pk__in=PersonSkill.objects.filter(skill_id__in=asked).values("person_id")
+    )
+
+
 def opportunity_matches_refresh(opportunity: Opportunity | int) -> int:
     """Recompute one opportunity's stored candidates and its place in the people's lists.
 
@@ -973,7 +982,7 @@ def opportunity_matches_refresh(opportunity: Opportunity | int) -> int:
         pool = load_opportunities(open_opportunities().filter(pk=opp_id), policies)
         if not len(pool) or opp_id not in pool.skilled:
             return _opportunity_matches_clear(opp_id, policies)
-        people = load_people(policies=policies)
+        people = load_people(_holding_a_skill_of(opp_id), policies)
         engine = Engine(pool.inputs, people.inputs, rarity=stored_rarity(_skill_keys(pool)))
         found = (
             engine.top_for_opportunity(opp_id, len(people), people.weights) if len(people) else []
@@ -1504,7 +1513,11 @@ def candidates_for_opportunity(
     if problem:
         return MatchList([], problem)
     view = candidate_view(viewer, opportunity)
-    people = load_people(_candidate_pool(viewer, opportunity, view))
+    people = load_people(
+        _candidate_pool(viewer, opportunity, view).filter(
+            pk__in=_holding_a_skill_of(opportunity.pk).values("pk")
+        )
+    )
     if not len(people):
         return MatchList([], Reason.NOTHING_FOUND)
     pool = load_opportunities(Opportunity.objects.filter(pk=opportunity.pk))

@@ -882,6 +882,15 @@ def _apply_other_ranks(
         Match.objects.bulk_update(changed, [rank_field], batch_size=1000)
 
 
+def _asking_a_skill_of(person_id: int) -> QuerySet[Opportunity]:
+    """The open opportunities asking for a skill the person holds: no other can match them,
+    so scoring these alone gives the same list (rarity comes from the stored figures)."""
+    held = PersonSkill.objects.filter(person_id=person_id).values("skill_id")
+    return open_opportunities().filter(
+        pk__in=OpportunitySkill.objects.filter(skill_id__in=held).values("opportunity_id")
+    )
+
+
 def person_matches_refresh(person: Person | int) -> int:
     """Recompute one person's stored matches and their place in the opportunities' lists.
 
@@ -898,7 +907,7 @@ def person_matches_refresh(person: Person | int) -> int:
             return 0
         me, policy = people.inputs[0], people.policies[0]
         weights = policy.weights
-        pool = load_opportunities(policies=policies)
+        pool = load_opportunities(_asking_a_skill_of(person_id), policies)
         engine = _engine_for_one(pool)
         found = engine.top_for_person(me, len(pool), weights) if len(pool) else []
         found = [(opp_id, score) for opp_id, score in found if score > 0]
@@ -912,7 +921,8 @@ def person_matches_refresh(person: Person | int) -> int:
         current, pks = _lists_of(
             "opportunity_id", "person_id", "opportunity_rank", set(scores) | ranked_in
         )
-        merge = _merge(current, person_id, scores, pool.top_n)
+        sizes = {**_opportunity_sizes(ranked_in - set(pool.top_n)), **pool.top_n}
+        merge = _merge(current, person_id, scores, sizes)
         _apply_other_ranks(merge, pks, person_id, "opportunity_rank", "person_rank")
         theirs = {o: r[person_id] for o, r in merge.ranks.items() if person_id in r}
         Match.objects.filter(person_id=person_id).delete()
@@ -1355,7 +1365,7 @@ def matches_for_person(person: Person | None, *, limit: int | None = None) -> Ma
     me = _me(person)
     if me.input is None:
         return MatchList([], me.reason)
-    pool = load_opportunities()
+    pool = load_opportunities(_asking_a_skill_of(me.input.id))
     if not len(pool):
         return MatchList([], Reason.NOTHING_FOUND)
     engine = _engine_for_one(pool)
@@ -1384,7 +1394,7 @@ def person_skill_gaps(person: Person | None, *, limit: int | None = None) -> Mat
     me = _me(person)
     if me.input is None:
         return MatchList([], me.reason)
-    pool = load_opportunities()
+    pool = load_opportunities(_asking_a_skill_of(me.input.id))
     if not len(pool):
         return MatchList([], Reason.NOTHING_FOUND)
     engine = _engine_for_one(pool)

@@ -522,3 +522,43 @@ def test_refreshes_tolerate_missing_rows(db: Any) -> None:
 def test_recompute_on_an_empty_network(db: Any) -> None:
     summary = services.matches_recompute()
     assert (summary.people, summary.opportunities, summary.matches) == (0, 0, 0)
+
+
+def test_each_person_is_scored_with_their_programmes_policy(
+    district: dict[str, Any],
+    programme: Any,
+    other_programme: Any,
+    other_operator: Any,
+    coordinator: Any,
+    esco_skills: dict[str, Any],
+) -> None:
+    # Two people in another programme that weighs distance heavily and keeps two matches.
+    services.policy_set(
+        actor=coordinator, programme=other_programme, distance="0.9", hours="0.1", top_n=2
+    )
+    elsewhere = [
+        make_person(
+            other_operator,
+            other_programme,
+            f"Altrove{i}",
+            esco_skills,
+            {"storytelling": 2, "photography": 3},
+            municipality="Sondrio",
+        )
+        for i in range(2)
+    ]
+    services.matches_recompute()
+    people = services.load_people()
+    assert isinstance(people.weights, list)  # not everyone shares one policy
+    engine = Engine(services.load_opportunities().inputs, people.inputs)
+    for person, weights, policy in zip(people.inputs, people.weights, people.policies, strict=True):
+        expected = engine.top_for_person(person, policy.top_n, weights)
+        got = list(
+            Match.objects.filter(person_id=person.id, person_rank__isnull=False)
+            .order_by("person_rank")
+            .values_list("opportunity_id", "score")
+        )
+        assert got == expected
+    assert all(
+        Match.objects.filter(person=p, person_rank__isnull=False).count() <= 2 for p in elsewhere
+    )

@@ -254,13 +254,27 @@ def run_scale(scale: str) -> dict[str, Any]:
     started = time.perf_counter()
     engine = Engine(opportunities, people)
     build_s = time.perf_counter() - started
+    n_people = len(people)
+    checked = np.random.default_rng(SEED + 4).choice(n_people, min(100, n_people), False)
+    picks = np.random.default_rng(SEED + 3).choice(n_people, ONLINE_PEOPLE, replace=False)
+    sample = shape.get("exact_sample")
+    chosen = (
+        sorted(np.random.default_rng(SEED + 1).choice(n_people, sample, replace=False))
+        if sample
+        else []
+    )
+    kept: Any = people
+    if scale == "national":
+        # Only the people looked at again are kept: two million PersonInput are gigabytes.
+        kept = {int(i): people[int(i)] for i in (*checked, *picks, *chosen)}
+        del people
 
     started = time.perf_counter()
     pruned = engine.top_for_people(K)
     batch_s = time.perf_counter() - started
     result: dict[str, Any] = {
         "scale": scale,
-        "people": len(people),
+        "people": n_people,
         "opportunities": len(opportunities),
         "skills_vocabulary": VOCABULARY,
         "batch_s": round(batch_s, 2),
@@ -268,48 +282,44 @@ def run_scale(scale: str) -> dict[str, Any]:
     # A pruned list's scores are exact (its candidates are scored with every skill): an item
     # counts when its score reaches the exact list's last. Checked here on 100 people against
     # the on-demand computation.
-    checked = np.random.default_rng(SEED + 4).choice(len(people), min(100, len(people)), False)
     worst = 0.0
     for i in checked:
         found = pruned[int(i)]
         if found:
             positions = [engine._position[item] for item, _ in found]
-            again = dict(engine.top_for_person(people[int(i)], len(found), among=positions))
+            again = dict(engine.top_for_person(kept[int(i)], len(found), among=positions))
             worst = max(worst, max(abs(again.get(item, -1.0) - s) for item, s in found))
     result["pruned_score_error_max"] = worst
-    sample = shape.get("exact_sample")
     if sample is None:
         started = time.perf_counter()
         exact = engine.top_for_people(K, exact=True)
         result["exact_batch_s"] = round(time.perf_counter() - started, 2)
         result["recall_at_20"] = round(recall_at(pruned, exact), 4)
     else:
-        chosen = sorted(np.random.default_rng(SEED + 1).choice(len(people), sample, replace=False))
         started = time.perf_counter()
-        exact = [engine.top_for_person(people[i], K) for i in chosen]
+        exact = [engine.top_for_person(kept[int(i)], K) for i in chosen]
         result["exact_batch_s"] = None
         result["exact_sample_people"] = sample
         result["exact_sample_s"] = round(time.perf_counter() - started, 2)
-        result["recall_at_20"] = round(recall_at([pruned[i] for i in chosen], exact), 4)
+        result["recall_at_20"] = round(recall_at([pruned[int(i)] for i in chosen], exact), 4)
     result["mean_matches"] = round(float(np.mean([len(t) for t in pruned])), 2)
 
     # On demand, against 200,000 opportunities (district: its own 200, national: its own).
     target = engine
     if scale == "region":
-        target = Engine(world.opportunities(ONLINE_OPPORTUNITIES), people)
-    picks = np.random.default_rng(SEED + 3).choice(len(people), ONLINE_PEOPLE, replace=False)
+        target = Engine(world.opportunities(ONLINE_OPPORTUNITIES), kept)
     for i in picks[:10]:  # warm-up
-        target.top_for_person(people[int(i)], K, Weights())
+        target.top_for_person(kept[int(i)], K, Weights())
     samples = []
     for i in picks:
         started = time.perf_counter()
-        target.top_for_person(people[int(i)], K, Weights())
+        target.top_for_person(kept[int(i)], K, Weights())
         samples.append((time.perf_counter() - started) * 1000)
     result["online_p95_ms"] = round(float(np.percentile(samples, 95)), 2)
     result["online_p50_ms"] = round(float(np.percentile(samples, 50)), 2)
     result["online_opportunities"] = len(target.opportunities)
     if scale == "district":
-        result.update(_db_recompute(people, opportunities))
+        result.update(_db_recompute(kept, opportunities))
     result["generate_s"] = round(generate_s, 1)
     result["build_s"] = round(build_s, 1)
     result["peak_rss_mb"] = _peak_rss_mb()

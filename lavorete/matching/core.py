@@ -349,7 +349,8 @@ class Engine:
         rarity: Mapping[str, float] | None = None,
     ) -> None:
         self.opportunities = list(opportunities)
-        self.people = list(people)
+        # The pool is kept as arrays only (a national pool of PersonInput is gigabytes).
+        people = list(people)
         self._position: dict[Any, int] = {}
         for i, opp in enumerate(self.opportunities):
             if opp.id in self._position:
@@ -363,15 +364,15 @@ class Engine:
             for key in itertools.chain(opp.essential, opp.optional):
                 keys.setdefault(key, len(keys))
         n_asked = len(keys)
-        total = sum(len(p.skills) for p in self.people)
+        total = sum(len(p.skills) for p in people)
         pool_skills = np.fromiter(
-            (keys.setdefault(k, len(keys)) for p in self.people for k in p.skills),
+            (keys.setdefault(k, len(keys)) for p in people for k in p.skills),
             dtype=np.int64,
             count=total,
         )
         for key in rarity or ():
             keys.setdefault(key, len(keys))
-        n_people = len(self.people)
+        n_people = len(people)
         df = np.bincount(pool_skills, minlength=len(keys))
         self.rarity: dict[str, float] = dict(
             zip(keys, np.log1p(n_people / (1.0 + df)).tolist(), strict=True)
@@ -454,7 +455,7 @@ class Engine:
         )
 
         self._pool = _People(
-            self, self.people, (pool_skills, _levels(self.people, len(pool_skills)))
+            self, people, (pool_skills, _levels(people, len(pool_skills)))
         )
         self._pool_t: sp.csr_matrix | None = None  # features x people, built when needed
         self._pruning: _Pruning | None = None

@@ -23,7 +23,7 @@ class ProposeForm(forms.Form):
         required=False,
         max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why you think it suits them. They read it in their personal area."),
+        help_text=_("Why you think it suits them; kept in the candidacy's history."),
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -59,9 +59,21 @@ class MoveForm(_Bound):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(current, frozenset()) & COMPANY_MOVES
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            (value, label) for value, label in CandidacyStatus.choices if value in allowed
-        ]
+        choices = [(value, label) for value, label in CandidacyStatus.choices if value in allowed]
+        self.fields["status"].choices = choices  # type: ignore[attr-defined]
+        self.single = len(choices) == 1
+        if self.single:
+            # One way only (an application not shared can only be turned down): no choice
+            # to make, the page's button says it.
+            self.fields["status"].widget = forms.HiddenInput()
+            self.fields["status"].initial = choices[0][0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.single and "status" in self.errors:
+            # A hidden field's error would show nowhere: say it above the form.
+            self.add_error(None, self.errors.pop("status"))
+        return data
 
 
 class NoteForm(_Bound):

@@ -40,6 +40,10 @@ from lavorete.opportunities.pipeline_selectors import (
 from lavorete.people.permissions import log_person_read
 
 PURPOSE = gettext_lazy("Selecting candidates for an opportunity")
+# The statuses in which the company takes the next step (from "applied", only a refusal).
+COMPANY_STEPS = frozenset(
+    {CandidacyStatus.APPLIED, CandidacyStatus.SHARED, CandidacyStatus.INTERVIEW}
+)
 
 
 def log_cards_read(request: HttpRequest, cards: list[Card]) -> None:
@@ -158,7 +162,10 @@ class CandidacyView(CandidacyMixin, TemplateView):
             if card.caseload
             else history_for_company(candidacy),
             can_move=has_perm(user, "opportunities.manage_candidacy", candidacy.opportunity)
-            and status in (CandidacyStatus.SHARED, CandidacyStatus.INTERVIEW),
+            and status in COMPANY_STEPS,
+            # Applied, not shared: the company may only turn the application down, unseen.
+            can_turn_down=has_perm(user, "opportunities.manage_candidacy", candidacy.opportunity)
+            and status == CandidacyStatus.APPLIED,
             can_share=their_operator and status == CandidacyStatus.APPLIED,
             can_apply=their_operator
             and status in (CandidacyStatus.SUGGESTED, CandidacyStatus.PROPOSED),
@@ -218,6 +225,15 @@ class CandidacyActionView(CandidacyMixin, ServiceFormMixin, FormView):
         return reverse("pipeline:candidacy", kwargs={"candidacy_pk": self.candidacy.pk})
 
 
+_TURN_DOWN_TITLE = gettext_lazy("Turn down the application")
+_TURN_DOWN_INTRO = gettext_lazy(
+    "The person hasn't shared their profile with you: you can turn the application down "
+    "without learning who it is. The person and their operator see that it was not "
+    "selected; your note is read by the operators too, never by the person."
+)
+_TURN_DOWN_SUBMIT = gettext_lazy("Confirm: not selected")
+
+
 class MoveView(CandidacyActionView):
     candidacy_permission = "opportunities.manage_candidacy"
     form_class = MoveForm
@@ -228,8 +244,19 @@ class MoveView(CandidacyActionView):
     )
     success_message = gettext_lazy("The step is recorded.")
 
+    def unseen(self) -> bool:
+        """An application the person hasn't shared: it can only be turned down."""
+        return self.candidacy.status == CandidacyStatus.APPLIED
+
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "current": self.candidacy.status}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if self.unseen():
+            self.title = _TURN_DOWN_TITLE
+            self.intro = _TURN_DOWN_INTRO
+            self.submit_label = _TURN_DOWN_SUBMIT
+        return super().get_context_data(**kwargs)
 
     def run_service(self, form: Any) -> Model:
         return pipeline.candidacy_move(
@@ -293,7 +320,7 @@ class ApplyOnBehalfView(_OnBehalfActionView):
 class WithdrawView(_OnBehalfActionView):
     title = gettext_lazy("Withdraw the candidacy")
     intro = gettext_lazy("The candidacy stays in the history as withdrawn.")
-    submit_label = gettext_lazy("Withdraw")
+    submit_label = gettext_lazy("Withdraw the candidacy")
     success_message = gettext_lazy("The candidacy is withdrawn.")
 
     def run_service(self, form: Any) -> Model:

@@ -260,3 +260,122 @@ def test_distance_is_shown_as_a_band(km, band):
     with translation.override("en"):
         assert distance_band(km) == band
         assert distance_band(km, remote=True) == "remote work"
+
+
+# --- the company's actions on an application not shared -------------------------------
+
+
+def test_the_company_turns_down_an_anonymised_application_through_the_page(
+    client, org_rep, candidacy
+):
+    client.force_login(org_rep)
+    move_url = reverse("pipeline:move", kwargs={"candidacy_pk": candidacy.pk})
+    detail = client.get(reverse("pipeline:candidacy", kwargs={"candidacy_pk": candidacy.pk}))
+    html = detail.content.decode()
+    # The Actions box offers the refusal, and says what the company can expect.
+    assert move_url in html
+    assert "Nothing to do at this step" not in html and "Niente da fare" not in html
+    assert "without seeing who it is" in html or "senza sapere chi" in html
+    page = client.get(move_url)
+    assert page.status_code == 200
+    form_html = page.content.decode()
+    _assert_anonymous(form_html, candidacy)
+    # No choice to make: the only way is "not selected", carried by a hidden field.
+    assert 'type="hidden" name="status" value="not_selected"' in form_html
+    assert "<select" not in form_html.split('id="main-content"', 1)[-1]
+    candidacy.refresh_from_db()
+    assert candidacy.status == CandidacyStatus.APPLIED  # the GET changed nothing
+    response = client.post(
+        move_url,
+        {"candidacy": candidacy.pk, "status": "not_selected", "note": "Manca l'esperienza"},
+    )
+    assert response.status_code == 302
+    candidacy.refresh_from_db()
+    assert candidacy.status == CandidacyStatus.NOT_SELECTED
+    assert candidacy.shared_at is None
+    # Still anonymous afterwards, on every page, and no read of the person was logged.
+    _assert_anonymous(_pages(client, org_rep, candidacy), candidacy)
+    assert not PersonalDataAccess.objects.filter(actor=org_rep).exists()
+    # The note is the company's own step: it reads it back.
+    html = client.get(
+        reverse("pipeline:candidacy", kwargs={"candidacy_pk": candidacy.pk})
+    ).content.decode()
+    assert "Manca l&#x27;esperienza" in html
+    assert move_url not in html  # a final status: nothing more to do
+
+
+def test_an_unshared_application_cant_be_moved_to_interview_through_the_page(
+    client, org_rep, candidacy
+):
+    client.force_login(org_rep)
+    move_url = reverse("pipeline:move", kwargs={"candidacy_pk": candidacy.pk})
+    response = client.post(move_url, {"candidacy": candidacy.pk, "status": "interview"})
+    assert response.status_code == 200
+    # The refused hidden choice is said above the form, not lost.
+    assert "lv-errorlist" in response.content.decode() or "alert-danger" in (
+        response.content.decode()
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.status == CandidacyStatus.APPLIED
+
+
+def test_a_shared_candidacy_still_offers_every_next_step(client, org_rep, candidacy, operator):
+    consent_give(actor=operator, person=candidacy.person, purpose=ConsentPurpose.PROFILE_SHARING)
+    pipeline.candidacy_share(actor=operator, candidacy=candidacy)
+    client.force_login(org_rep)
+    page = client.get(reverse("pipeline:move", kwargs={"candidacy_pk": candidacy.pk}))
+    html = page.content.decode()
+    assert '<select name="status"' in html
+    for status in ("interview", "hired", "not_selected"):
+        assert f'value="{status}"' in html
+
+
+def test_the_card_shows_only_the_languages_asked_for(client, org_rep, candidacy):
+    # The candidate speaks Italian (asked, B1) and Arabic (not asked).
+    html = _pages(client, org_rep, candidacy)
+    with translation.override("it"):
+        from lavorete.people.languages import language_name
+
+        assert language_name("it") in html
+        assert language_name("ar") not in html
+
+
+def test_the_shared_profile_and_the_card_list_languages_in_the_same_order(
+    client, org_rep, candidacy, operator, opportunity
+):
+    from lavorete.opportunities.services import opportunity_language_set
+    from lavorete.people.languages import language_name
+
+    opportunity_language_set(actor=None, opportunity=opportunity, language="ar", level="A2")
+    consent_give(actor=operator, person=candidacy.person, purpose=ConsentPurpose.PROFILE_SHARING)
+    pipeline.candidacy_share(actor=operator, candidacy=candidacy)
+    client.force_login(org_rep)
+    html = client.get(
+        reverse("pipeline:candidacy", kwargs={"candidacy_pk": candidacy.pk})
+    ).content.decode()
+    profile, fit = html.split('id="fit-heading"', 1)
+    with translation.override("it"):
+        first, second = sorted([language_name("it"), language_name("ar")], key=str.casefold)
+    assert profile.rindex(first) < profile.rindex(second)
+    assert fit.index(first) < fit.index(second)
+
+
+def test_the_operators_withdraw_button_says_what_it_withdraws(client, operator, candidacy):
+    client.force_login(operator)
+    page = client.get(reverse("pipeline:withdraw", kwargs={"candidacy_pk": candidacy.pk}))
+    html = page.content.decode()
+    assert ">Withdraw<" not in html and ">Revoca<" not in html
+    assert "Withdraw the candidacy" in html or "Ritira la candidatura" in html
+
+
+def test_the_pipeline_pages_start_at_the_back_office(client, org_rep, candidacy):
+    client.force_login(org_rep)
+    for name, kwargs in (
+        ("pipeline:opportunity", {"opportunity_pk": candidacy.opportunity_id}),
+        ("pipeline:candidacy", {"candidacy_pk": candidacy.pk}),
+        ("pipeline:move", {"candidacy_pk": candidacy.pk}),
+    ):
+        html = client.get(reverse(name, kwargs=kwargs)).content.decode()
+        crumbs = html.split('class="breadcrumb"', 1)[1].split("</ol>", 1)[0]
+        assert reverse("core:dashboard") in crumbs
+        assert crumbs.index(reverse("core:dashboard")) < crumbs.index(reverse("opportunities:list"))

@@ -247,11 +247,11 @@ def cards_for(user: Any, opportunity: Opportunity, candidacies: Sequence[Candida
     ).values_list("person_id", "skill_id", "level"):
         held.setdefault(person_id, {})[skill_id] = level
     languages: dict[int, dict[str, str]] = {}
-    for owner, code, cefr in PersonLanguage.objects.filter(person_id__in=person_ids).values_list(
-        "person_id", "language", "level"
-    ):
-        languages.setdefault(owner, {})[code] = cefr
     required_languages = {r.language: r.level for r in opportunity.languages.all()}
+    for owner, code, cefr in PersonLanguage.objects.filter(
+        person_id__in=person_ids, language__in=list(required_languages)
+    ).values_list("person_id", "language", "level"):
+        languages.setdefault(owner, {})[code] = cefr
     scores = dict(
         Match.objects.filter(opportunity=opportunity, person_id__in=person_ids).values_list(
             "person_id", "score"
@@ -272,21 +272,20 @@ def cards_for(user: Any, opportunity: Opportunity, candidacies: Sequence[Candida
             for r in required
         ]
         spoken = languages.get(c.person_id, {})
-        language_rows = [
-            LanguageFit(
-                name=language_name(code),
-                level=str(CefrLevel(spoken[code]).label) if code in spoken else "",
-                required=str(CefrLevel(level).label),
-                meets=_level_meets(spoken.get(code, ""), level),
-            )
-            for code, level in required_languages.items()
-        ] + [
-            LanguageFit(
-                name=language_name(code), level=str(CefrLevel(level).label), required="", meets=None
-            )
-            for code, level in sorted(spoken.items())
-            if code not in required_languages
-        ]
+        # Only the languages the opportunity asks for (the card promises no more), by name
+        # like the shared profile's.
+        language_rows = sorted(
+            (
+                LanguageFit(
+                    name=language_name(code),
+                    level=str(CefrLevel(spoken[code]).label) if code in spoken else "",
+                    required=str(CefrLevel(level).label),
+                    meets=_level_meets(spoken.get(code, ""), level),
+                )
+                for code, level in required_languages.items()
+            ),
+            key=lambda row: row.name.casefold(),
+        )
         km = (
             None
             if opportunity.is_remote

@@ -33,6 +33,15 @@ class MyCandidaciesView(MeMixin, TemplateView):
     title = gettext_lazy("My candidacies")
     template_name = "opportunities/me/list.html"
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Without a record: this page's own explanation, titled as the page that was asked
+        # for (the people app's one is titled "My profile").
+        if request.user.is_authenticated and own_person(request.user) is None:
+            if request.method and request.method.lower() not in self.http_method_names:
+                return self.http_method_not_allowed(request, *args, **kwargs)
+            return render(request, "opportunities/me/no_record.html", {"opportunity": None})
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         candidacies = own_candidacies(self.person)
         return super().get_context_data(

@@ -173,3 +173,64 @@ def test_the_hub_links_to_my_candidacies(client, person, registered):
     client.force_login(person)
     html = client.get(reverse("portal:me")).content.decode()
     assert reverse("candidacies_me:list") in html
+
+
+def test_without_a_record_my_candidacies_is_titled_as_asked(client):
+    client.force_login(make_user("donatore@example.org"))
+    page = client.get(reverse("candidacies_me:list"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    title = html.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert "Il mio profilo" not in title and "My profile" not in title
+    assert "My candidacies" in title or "Le mie candidature" in title
+    assert reverse("portal:programmes") in html
+    assert reverse("portal:me") in html.split('class="breadcrumb"', 1)[1]
+
+
+def test_without_a_record_the_apply_page_leads_back_to_the_opportunity(client, opportunity):
+    client.force_login(make_user("nuova@example.org"))
+    html = client.get(
+        reverse("candidacies_me:apply", kwargs={"opportunity_pk": opportunity.pk})
+    ).content.decode()
+    crumbs = html.split('class="breadcrumb"', 1)[1].split("</ol>", 1)[0]
+    assert reverse("board:index") in crumbs
+    assert reverse("board:detail", args=[opportunity.pk]) in crumbs
+    main = html.split('id="main-content"', 1)[1]
+    assert main.count(reverse("board:detail", args=[opportunity.pk])) >= 2  # and a link back
+
+
+def test_the_success_message_shows_once(client, person, registered, opportunity):
+    client.force_login(person)
+    url = reverse("candidacies_me:apply", kwargs={"opportunity_pk": opportunity.pk})
+    response = client.post(url, {"opportunity": opportunity.pk, "message": ""}, follow=True)
+    html = response.content.decode()
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1
+    assert html.count(messages[0][:18]) == 1
+
+
+def test_the_withdraw_button_says_it_withdraws_the_candidacy(
+    client, person, registered, opportunity
+):
+    pipeline.candidacy_apply(actor=person, opportunity=opportunity, person=registered)
+    client.force_login(person)
+    html = client.get(reverse("candidacies_me:list")).content.decode()
+    assert ">Revoca<" not in html and ">Withdraw<" not in html
+    assert "Withdraw my candidacy" in html or "Ritira la" in html
+
+
+def test_an_application_turned_down_unseen_reads_so(
+    client, person, registered, opportunity, org_rep
+):
+    candidacy = pipeline.candidacy_apply(actor=person, opportunity=opportunity, person=registered)
+    pipeline.candidacy_move(
+        actor=org_rep, candidacy=candidacy, status=S.NOT_SELECTED, note="Nota interna"
+    )
+    client.force_login(person)
+    html = client.get(reverse("candidacies_me:list")).content.decode()
+    assert "Non selezionata" in html
+    assert "never learnt who you are" in html or "non ha mai saputo" in html
+    assert "Nota interna" not in html  # the company's note is not the person's to read
+    # Nothing left to do on it: no share, no withdraw.
+    assert reverse("candidacies_me:share", kwargs={"candidacy_pk": candidacy.pk}) not in html
+    assert reverse("candidacies_me:withdraw", kwargs={"candidacy_pk": candidacy.pk}) not in html

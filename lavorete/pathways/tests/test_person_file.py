@@ -87,3 +87,13 @@ def test_the_coordinator_finds_the_rights_pages_and_the_tutor_does_not(
     page = client.get(url).content.decode()
     assert export not in page
     assert erase not in page
+
+
+def test_the_tutor_finds_the_persons_matches_and_the_coordinator_does_not(
+    client, operator, coordinator, registered, url
+):
+    matches = reverse("matching:person", kwargs={"person_pk": registered.pk})
+    client.force_login(operator)
+    assert matches in client.get(url).content.decode()
+    client.force_login(coordinator)
+    assert matches not in client.get(url).content.decode()

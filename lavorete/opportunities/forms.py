@@ -17,6 +17,7 @@ from lavorete.core.fields import ModelChoiceField
 from lavorete.core.forms import ModelFieldsForm
 from lavorete.network.forms import MunicipalityField
 from lavorete.network.models import Organisation, Programme
+from lavorete.opportunities.forms_pipeline import _Bound
 from lavorete.opportunities.models import (
     Opportunity,
     OpportunityKind,
@@ -102,7 +103,8 @@ class OccupationField(forms.Field):
             "help_text",
             _(
                 "Type at least two letters, in Italian or English, and choose from the "
-                "suggestions. Without suggestions, press the button and choose from the list."
+                "suggestions. If none appear, press Save: the page lists the occupations "
+                "found, to choose from (nothing is saved until you choose one)."
             ),
         )
         super().__init__(**kwargs)
@@ -132,6 +134,11 @@ class OccupationField(forms.Field):
 
 
 # --- the opportunity ---------------------------------------------------------------------
+
+
+def _empty_choice(field: Any, label: Any) -> None:
+    """Name the empty choice of a choice field (Django's is "---------")."""
+    field.choices = [("", label), *((v, t) for v, t in field.choices if v != "")]
 
 
 class OpportunityForm(ModelFieldsForm):
@@ -195,6 +202,12 @@ class OpportunityForm(ModelFieldsForm):
         else:
             del self.fields["organisation"]
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+        # Words rather than "---------" for the empty choices.
+        if "organisation" in self.fields:
+            self.fields["organisation"].empty_label = _("Choose…")  # type: ignore[attr-defined]
+        self.fields["programme"].empty_label = _("No programme")  # type: ignore[attr-defined]
+        _empty_choice(self.fields["kind"], _("Choose…"))
+        _empty_choice(self.fields["contract_type"], _("No contract type"))
         self.fields["programme"].help_text = _(
             "Only a programme the organisation leads or takes part in: its operators will "
             "follow the opportunity and propose candidates."
@@ -220,7 +233,13 @@ class OpportunityForm(ModelFieldsForm):
 
 
 class SkillAddForm(forms.Form):
-    skill = SkillField()
+    skill = SkillField(
+        help_text=_(
+            "Type at least two letters, in Italian or English, and choose from the "
+            "suggestions. If none appear, press “Save the skill”: the page lists the skills "
+            "found, to choose from."
+        )
+    )
     relation = forms.ChoiceField(
         label=_("Required as"),
         choices=RelationType.choices,
@@ -262,7 +281,14 @@ class LanguageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", "---------"), *language_choices()]  # type: ignore[attr-defined]
+        self.fields["language"].choices = [("", _("Choose…")), *language_choices()]  # type: ignore[attr-defined]
+
+
+class StatusConfirmForm(_Bound):
+    """The confirmation of a status change: only the opportunity's number, checked against
+    the page's."""
+
+    subject_field = "opportunity"
 
 
 # --- filters -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from lavorete.opportunities.forms import (
     OpportunityForm,
     SkillAddForm,
     SkillEditForm,
+    StatusConfirmForm,
 )
 from lavorete.opportunities.models import Opportunity, OpportunitySkill, OpportunityStatus
 from lavorete.opportunities.permissions import MANAGE, VIEW, get_opportunity_for_user
@@ -372,17 +373,70 @@ class OpportunityPublishView(_StatusView):
         return services.opportunity_publish(actor=request.user, opportunity=self.object)
 
 
-class OpportunityCloseView(_StatusView):
-    done = gettext_lazy("The opportunity is closed: it is no longer on the public board.")
+class _ConfirmStatusView(_OpportunityPage, ServiceFormMixin, FormView):
+    """A status change on its own page: GET says what it does (and changes nothing), POST
+    does it."""
 
-    def change(self, request: HttpRequest) -> Opportunity:
-        return services.opportunity_close(actor=request.user, opportunity=self.object)
+    permission = MANAGE
+    object_permission = MANAGE
+    template_name = "opportunities/status_confirm.html"
+    form_class = StatusConfirmForm
+    # The statuses the change starts from.
+    allowed_from: frozenset[str] = frozenset()
+    explanation: Any = ""
+    submit_label: Any = ""
+    danger = False
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "subject_pk": self.object.pk}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            explanation=self.explanation,
+            submit_label=self.submit_label,
+            danger=self.danger,
+            possible=self.object.status in self.allowed_from,
+            **kwargs,
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("opportunities:detail", args=[self.object.pk])
 
 
-class OpportunityFillView(_StatusView):
-    done = gettext_lazy("The opportunity is marked as filled.")
+class OpportunityCloseView(_ConfirmStatusView):
+    section = "close"
+    title = gettext_lazy("Close the opportunity")
+    allowed_from = frozenset({OpportunityStatus.DRAFT, OpportunityStatus.OPEN})
+    explanation = gettext_lazy(
+        "The opportunity leaves the public board and nobody can apply to it any more. The "
+        "candidacies already received stay in the pipeline: you can still interview, hire or "
+        "turn down those candidates. You can reopen it later, before its closing date."
+    )
+    submit_label = gettext_lazy("Close the opportunity")
+    success_message = gettext_lazy(
+        "The opportunity is closed: it is no longer on the public board."
+    )
 
-    def change(self, request: HttpRequest) -> Opportunity:
+    def run_service(self, form: Any) -> Opportunity:
+        return services.opportunity_close(actor=self.request.user, opportunity=self.object)
+
+
+class OpportunityFillView(_ConfirmStatusView):
+    section = "fill"
+    title = gettext_lazy("Mark the opportunity as filled")
+    allowed_from = frozenset({OpportunityStatus.OPEN, OpportunityStatus.CLOSED})
+    explanation = gettext_lazy(
+        "Every position is taken: the opportunity leaves the public board for good. Its terms "
+        "can no longer be changed, it can't be reopened and it takes no more hires. The "
+        "candidacies still open stay in the pipeline, where you can turn them down. You don't "
+        "need this when you hire through the pipeline: the last hire fills the opportunity by "
+        "itself."
+    )
+    submit_label = gettext_lazy("Mark as filled")
+    danger = True
+    success_message = gettext_lazy("The opportunity is marked as filled.")
+
+    def run_service(self, form: Any) -> Opportunity:
         if self.object.status == OpportunityStatus.FILLED:
             raise ValidationError(_("This opportunity is already filled."), code="filled")
-        return services.opportunity_mark_filled(actor=request.user, opportunity=self.object)
+        return services.opportunity_mark_filled(actor=self.request.user, opportunity=self.object)

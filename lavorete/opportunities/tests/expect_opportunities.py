@@ -72,8 +72,9 @@ EXPECTATIONS: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "opportunities:languages": (_pk, IN_SCOPE),
     "opportunities:language_remove": (_language, IN_SCOPE_POST),
     "opportunities:publish": (_pk, IN_SCOPE_POST),
-    "opportunities:close": (_pk, IN_SCOPE_POST),
-    "opportunities:fill": (_pk, IN_SCOPE_POST),
+    # closing and marking as filled: a confirmation page (GET changes nothing), then POST
+    "opportunities:close": (_pk, IN_SCOPE),
+    "opportunities:fill": (_pk, IN_SCOPE),
     # public board
     "board:index": (NO_KWARGS, PUBLIC),
     "board:detail": (_pk, PUBLIC),
@@ -91,4 +92,6 @@ FORMS: list[tuple[str, Any, str | None]] = [
     ("opportunities:skills", _pk, "org_rep"),
     ("opportunities:skill_edit", _skill, "operator"),
     ("opportunities:languages", _pk, "coordinator"),
+    ("opportunities:close", _pk, "org_rep"),
+    ("opportunities:fill", _pk, "operator"),
 ]

@@ -269,9 +269,14 @@ def test_get_changes_nothing(client: Any, org_rep: Any, opportunity: Any) -> Non
     skill_row = opportunity.skills.first()
     login(client, org_rep)
     entries = AuditEntry.objects.count()
-    for name in ("publish", "close", "fill", "skills_from_occupation"):
+    for name in ("publish", "skills_from_occupation"):
         assert (
             client.get(reverse(f"opportunities:{name}", args=[opportunity.pk])).status_code == 405
+        )
+    # Closing and marking as filled ask for a confirmation: their GET only shows the page.
+    for name in ("close", "fill"):
+        assert (
+            client.get(reverse(f"opportunities:{name}", args=[opportunity.pk])).status_code == 200
         )
     url = reverse("opportunities:skill_remove", args=[opportunity.pk, skill_row.pk])
     assert client.get(url).status_code == 405
@@ -344,6 +349,11 @@ def test_the_skill_picker_without_javascript_offers_choices(
     assert 'type="radio"' in response.content.decode()
 
 
+def confirm(opportunity: Opportunity) -> dict[str, Any]:
+    """What a status change's confirmation page posts."""
+    return {"opportunity": opportunity.pk}
+
+
 def test_publish_close_reopen_and_fill(client: Any, org_rep: Any, organisation: Any) -> None:
     made = make(organisation)
     login(client, org_rep)
@@ -351,7 +361,7 @@ def test_publish_close_reopen_and_fill(client: Any, org_rep: Any, organisation: 
     assert client.post(reverse("opportunities:publish", args=[made.pk]))["Location"] == detail
     made.refresh_from_db()
     assert made.status == OpportunityStatus.OPEN
-    client.post(reverse("opportunities:close", args=[made.pk]))
+    client.post(reverse("opportunities:close", args=[made.pk]), confirm(made))
     made.refresh_from_db()
     assert made.status == OpportunityStatus.CLOSED
     # A closed opportunity's edit pages are refused by the service, shown as a message.
@@ -363,10 +373,11 @@ def test_publish_close_reopen_and_fill(client: Any, org_rep: Any, organisation: 
     client.post(reverse("opportunities:publish", args=[made.pk]))
     made.refresh_from_db()
     assert made.status == OpportunityStatus.OPEN
-    client.post(reverse("opportunities:fill", args=[made.pk]))
+    client.post(reverse("opportunities:fill", args=[made.pk]), confirm(made))
     made.refresh_from_db()
     assert made.status == OpportunityStatus.FILLED
-    response = client.post(reverse("opportunities:fill", args=[made.pk]), follow=True)
+    response = client.post(reverse("opportunities:fill", args=[made.pk]), confirm(made))
+    assert response.status_code == 200
     assert "già" in response.content.decode() or "already" in response.content.decode()
 
 
@@ -382,3 +393,123 @@ def test_the_detail_links_to_the_pipeline_and_to_the_matching_for_who_may_use_th
     page = login(client, org_rep).get(detail).content.decode()
     assert pipeline in page
     assert matching not in page  # the company sees candidates, not the matching's suggestions
+
+
+# --- confirmations, warnings, empty choices, breadcrumbs -------------------------------
+
+
+@pytest.mark.parametrize("name", ["close", "fill"])
+def test_closing_and_filling_ask_for_a_confirmation_and_their_get_changes_nothing(
+    client: Any, org_rep: Any, opportunity: Any, name: str
+) -> None:
+    login(client, org_rep)
+    url = reverse(f"opportunities:{name}", args=[opportunity.pk])
+    entries = AuditEntry.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="opportunity"' in html
+    assert f'action="{url}"' not in html or 'method="post"' in html
+    assert AuditEntry.objects.count() == entries
+    opportunity.refresh_from_db()
+    assert opportunity.status == OpportunityStatus.OPEN
+    # The detail's buttons lead to these pages, not straight to the change.
+    detail = client.get(reverse("opportunities:detail", args=[opportunity.pk])).content.decode()
+    assert f'href="{url}"' in detail
+
+
+def test_a_confirmation_from_another_page_changes_nothing(
+    client: Any, org_rep: Any, opportunity: Any, organisation: Any
+) -> None:
+    other = make(organisation, "Altra")
+    login(client, org_rep)
+    response = client.post(
+        reverse("opportunities:fill", args=[opportunity.pk]), {"opportunity": other.pk}
+    )
+    assert response.status_code == 200
+    assert client.post(reverse("opportunities:close", args=[opportunity.pk])).status_code == 200
+    opportunity.refresh_from_db()
+    assert opportunity.status == OpportunityStatus.OPEN
+
+
+def test_filling_is_confirmed_and_then_final(client: Any, org_rep: Any, opportunity: Any) -> None:
+    login(client, org_rep)
+    url = reverse("opportunities:fill", args=[opportunity.pk])
+    response = client.post(url, {"opportunity": opportunity.pk})
+    assert response["Location"] == reverse("opportunities:detail", args=[opportunity.pk])
+    opportunity.refresh_from_db()
+    assert opportunity.status == OpportunityStatus.FILLED
+    # Nothing more to confirm: the page says so and offers no button.
+    html = client.get(url).content.decode()
+    assert 'type="submit"' not in html.split('id="main-content"', 1)[1].split("<footer", 1)[0]
+    close = client.get(reverse("opportunities:close", args=[opportunity.pk])).content.decode()
+    assert 'class="btn btn-primary"' not in close.split('id="main-content"', 1)[1]
+
+
+def test_a_draft_without_skills_warns_beside_the_publish_button(
+    client: Any, org_rep: Any, organisation: Any
+) -> None:
+    made = make(organisation, kind="volunteer")
+    login(client, org_rep)
+    html = client.get(reverse("opportunities:detail", args=[made.pk])).content.decode()
+    assert 'aria-describedby="publish-warning"' in html
+    assert 'id="publish-warning"' in html
+    # Publishing stays allowed: a volunteer role may ask for no skill.
+    client.post(reverse("opportunities:publish", args=[made.pk]))
+    made.refresh_from_db()
+    assert made.status == OpportunityStatus.OPEN
+
+
+def test_a_draft_with_skills_has_no_publish_warning(
+    client: Any, org_rep: Any, organisation: Any, esco_skills: dict[str, Any]
+) -> None:
+    made = make(organisation, essential=[(esco_skills["storytelling"], 1)])
+    login(client, org_rep)
+    html = client.get(reverse("opportunities:detail", args=[made.pk])).content.decode()
+    assert 'id="publish-warning"' not in html
+
+
+def test_a_draft_without_candidacies_has_no_pipeline_button(
+    client: Any, org_rep: Any, organisation: Any, opportunity: Any
+) -> None:
+    made = make(organisation)
+    login(client, org_rep)
+    html = client.get(reverse("opportunities:detail", args=[made.pk])).content.decode()
+    assert reverse("pipeline:opportunity", kwargs={"opportunity_pk": made.pk}) not in html
+    html = client.get(reverse("opportunities:detail", args=[opportunity.pk])).content.decode()
+    assert reverse("pipeline:opportunity", kwargs={"opportunity_pk": opportunity.pk}) in html
+
+
+def test_the_form_names_its_empty_choices(client: Any, org_rep: Any) -> None:
+    login(client, org_rep)
+    html = client.get(reverse("opportunities:create")).content.decode()
+    assert "---------" not in html
+    assert "No programme" in html or "Nessun programma" in html
+
+
+def test_every_page_of_an_opportunity_starts_at_the_back_office(
+    client: Any, org_rep: Any, opportunity: Any
+) -> None:
+    login(client, org_rep)
+    home = reverse("core:dashboard")
+    urls = [reverse("opportunities:list"), reverse("opportunities:create")] + [
+        reverse(f"opportunities:{name}", args=[opportunity.pk])
+        for name in ("detail", "update", "skills", "languages", "close", "fill")
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        crumbs = html.split('class="breadcrumb"', 1)[1].split("</ol>", 1)[0]
+        assert f'href="{home}"' in crumbs, url
+
+
+def test_the_pickers_help_names_the_button_to_press() -> None:
+    from django.utils import translation
+
+    from lavorete.opportunities.forms import OccupationField, SkillAddForm
+
+    with translation.override("en"):
+        occupation = str(OccupationField().help_text)
+        skill = str(SkillAddForm().fields["skill"].help_text)
+    assert "press Save" in occupation
+    assert "“Save the skill”" in skill
+    assert "the button" not in occupation + skill

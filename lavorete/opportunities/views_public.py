@@ -20,6 +20,8 @@ from lavorete.people.widgets import _language
 from lavorete.territory.models import District
 
 PAGE_SIZE = 20
+# The filters after the search and the municipality (folded, so results show on a phone).
+MORE_FILTERS = frozenset({"kind", "remote", "organisation", "district"})
 
 
 class BoardView(TemplateView):
@@ -42,6 +44,8 @@ class BoardView(TemplateView):
             page_obj=page,
             opportunities=page.object_list,
             filtered=bool(filters),
+            # The filters folded under "More filters": open when one of them is set.
+            more_filters=bool(set(filters) & MORE_FILTERS),
             **kwargs,
         )
 

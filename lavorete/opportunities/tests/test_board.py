@@ -150,3 +150,20 @@ def test_the_board_queries_do_not_grow_with_rows(
         make(organisation, f"Posto {n}")
     with django_assert_max_num_queries(12):
         client.get(reverse("board:index"))
+
+
+def test_the_other_filters_fold_under_more_filters_open_when_one_is_set(
+    client: Any, opportunity: Any
+) -> None:
+    html = client.get(reverse("board:index")).content.decode()
+    form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
+    # The search and the municipality come first, the other four inside <details>.
+    head, details = form.split("<details", 1)
+    assert 'name="q"' in head and 'name="municipality"' in head
+    for name in ("kind", "remote", "organisation", "district"):
+        assert f'name="{name}"' in details
+    assert details.startswith(' class="lv-more-filters mb-3">')  # closed
+    html = client.get(reverse("board:index"), {"kind": "internship"}).content.decode()
+    assert '<details class="lv-more-filters mb-3" open>' in html
+    html = client.get(reverse("board:index"), {"q": "tirocinio"}).content.decode()
+    assert '<details class="lv-more-filters mb-3" open>' not in html

@@ -1182,13 +1182,12 @@ class ExplainedMatch:
             parts = [_("No essential skills asked")]
         else:
             parts = [
-                _plural(
+                ngettext(
                     "%(covered)d of %(total)d essential skill",
                     "%(covered)d of %(total)d essential skills",
                     total,
-                    covered=len(self.essential_matched),
-                    total=total,
                 )
+                % {"covered": len(self.essential_matched), "total": total}
             ]
         if self.essential_below_level:
             parts.append(
@@ -1197,12 +1196,8 @@ class ExplainedMatch:
             )
         if self.essential_missing:
             parts.append(
-                _plural(
-                    "missing: %(skills)s",
-                    "missing: %(skills)s",
-                    len(self.essential_missing),
-                    skills=_join(self.essential_missing),
-                )
+                ngettext("missing: %(skills)s", "missing: %(skills)s", len(self.essential_missing))
+                % {"skills": _join(self.essential_missing)}
             )
         return "; ".join(parts)
 
@@ -1256,10 +1251,6 @@ class ExplainedMatch:
                 % {"points": round(self.priority_bonus * 100)}
             )
         return lines
-
-
-def _plural(singular: str, plural: str, count: int, **params: Any) -> str:
-    return ngettext(singular, plural, count) % params
 
 
 @dataclass

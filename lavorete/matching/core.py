@@ -54,7 +54,7 @@ _TINY = 1e-15
 _PAIRS_PER_CHUNK = 2_000_000
 _DENSE_CELLS = 1048576
 # Pruned batch: candidate pairs per person the selective skills may generate.
-_CANDIDATE_BUDGET = 1500
+_CANDIDATE_BUDGET = 2000
 # Pruned batch: at most this many popular features are scored from a dense table.
 _MAX_POPULAR = 256
 

@@ -162,8 +162,8 @@ def test_the_other_filters_fold_under_more_filters_open_when_one_is_set(
     assert 'name="q"' in head and 'name="municipality"' in head
     for name in ("kind", "remote", "organisation", "district"):
         assert f'name="{name}"' in details
-    assert details.startswith(' class="lv-more-filters mb-3">')  # closed
+    assert details.startswith(' class="lv-more-filters mt-3 mb-3">')  # closed
     html = client.get(reverse("board:index"), {"kind": "internship"}).content.decode()
-    assert '<details class="lv-more-filters mb-3" open>' in html
+    assert '<details class="lv-more-filters mt-3 mb-3" open>' in html
     html = client.get(reverse("board:index"), {"q": "tirocinio"}).content.decode()
-    assert '<details class="lv-more-filters mb-3" open>' not in html
+    assert '<details class="lv-more-filters mt-3 mb-3" open>' not in html

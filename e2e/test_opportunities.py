@@ -67,6 +67,13 @@ def post_form(page: Page, action_suffix: str) -> None:
         form.locator('button[type="submit"]').click()
 
 
+def more_filters(page: Page) -> None:
+    """Open the board's "more filters" (kind, remote, organisation, district) if it is folded."""
+    details = page.locator("main form[role=search] details")
+    if details.count() and details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
 def company_posts_a_vacancy(page: Page, audit: Audit, totp: TotpClock, title: str) -> str:
     """The company's representative posts and publishes a vacancy; its back-office path."""
     log_in(page, audit, BY_KEY["company"], totp)
@@ -143,13 +150,15 @@ def company_posts_a_vacancy(page: Page, audit: Audit, totp: TotpClock, title: st
     # The representative finds it on the public board with the filters.
     audit.visit(page, BOARD)
     page.fill('input[name="q"]', title.split()[-1])
-    page.select_option('select[name="kind"]', "job")
     page.select_option('select[name="municipality"]', label="Segrate (MI)")
+    more_filters(page)
+    page.select_option('select[name="kind"]', "job")
     page.get_by_role("button", name="Cerca").click()
     page.wait_for_load_state()
     audit.check(page)
     expect(page.get_by_role("link", name=title)).to_have_count(1)
     # Another kind, same words: it's gone.
+    more_filters(page)
     page.select_option('select[name="kind"]', "volunteer")
     page.get_by_role("button", name="Cerca").click()
     page.wait_for_load_state()
@@ -236,7 +245,6 @@ def test_a_company_posts_a_vacancy_and_a_job_seeker_applies(
         text = company.locator("main").inner_text()
         for identity in HER_IDENTITY:
             assert identity not in text, f"{identity!r} on the anonymised candidate's page"
-        assert "/passo/" not in company.content(), "a step offered before the profile is shared"
         screenshot(company, "pipeline-candidate-anonymised")
 
         # She shares her profile from her candidacies page (giving the consent if needed).

@@ -236,7 +236,7 @@ def test_the_detail_warns_when_no_skill_is_asked(
 ) -> None:
     made = make(organisation)
     page = login(client, org_rep).get(reverse("opportunities:detail", args=[made.pk]))
-    assert "matching" in page.content.decode()
+    assert "l'abbinamento non può suggerire" in page.content.decode()
     assert 'class="alert alert-warning"' in page.content.decode()
 
 

@@ -1,20 +1,24 @@
 """Reads of stored matches and of the matching set-up, always filtered by what the user may see."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lavorete.core.permissions import scope_access
 from lavorete.core.roles import ScopeKind
 from lavorete.matching.models import Match
 from lavorete.network.models import Programme
+from lavorete.opportunities.models import Opportunity
 from lavorete.pathways.models import ENDED_STATUSES, Enrolment
 from lavorete.people.models import Consent, ConsentPurpose, Person
 from lavorete.territory.models import District, Municipality
 
 CASELOAD_PAGE_SIZE = 25
+# The rights that open an opportunity's candidates page (named, or anonymised for its company).
+CANDIDATE_PERMISSIONS = ("matching.view_matches", "opportunities.view_candidates")
 BEST_SHOWN = 3
 
 
@@ -31,9 +35,19 @@ def programmes(user: Any, perm: str) -> QuerySet[Programme]:
     return found.order_by("name")
 
 
-def matching_caseload(user: Any, *, programme: int | None = None) -> QuerySet[Person]:
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 5
+
+
+def clean_search(raw: Any) -> str:
+    """A name search as typed, trimmed to what the search uses ('' for none)."""
+    return " ".join(str(raw or "").split()[:SEARCH_MAX_WORDS])[:SEARCH_MAX_LENGTH]
+
+
+def matching_caseload(user: Any, *, programme: int | None = None, q: str = "") -> QuerySet[Person]:
     """The people of the user's programmes (open enrolments), by name, each marked with
-    whether they agreed to be matched; one query per page, plus the count."""
+    whether they agreed to be matched; one query per page, plus the count. `q` keeps the
+    people whose first or last name begins with each of its words."""
     ids = programme_ids(user, "matching.view_matches")
     enrolments = Enrolment.objects.filter(person=OuterRef("pk")).exclude(status__in=ENDED_STATUSES)
     if ids is not None:
@@ -43,9 +57,11 @@ def matching_caseload(user: Any, *, programme: int | None = None) -> QuerySet[Pe
     consent = Consent.objects.filter(
         person=OuterRef("pk"), purpose=ConsentPurpose.MATCHING, withdrawn_at__isnull=True
     )
+    people = Person.objects.filter(Exists(enrolments), anonymised_at__isnull=True)
+    for term in clean_search(q).split():
+        people = people.filter(Q(last_name__istartswith=term) | Q(first_name__istartswith=term))
     return (
-        Person.objects.filter(Exists(enrolments), anonymised_at__isnull=True)
-        .annotate(matching_consent=Exists(consent))
+        people.annotate(matching_consent=Exists(consent))
         .only("pk", "first_name", "last_name", "anonymised_at")
         .order_by("last_name", "first_name", "pk")
     )
@@ -61,6 +77,32 @@ def best_stored(person_ids: list[int], n: int = BEST_SHOWN) -> dict[int, list[Ma
     ):
         found[match.person_id].append(match)
     return found
+
+
+def opportunities_with_candidates(user: Any, opportunity_ids: Iterable[int]) -> set[int]:
+    """Which of these opportunities' candidates pages the user may open (one query at most):
+    those of an organisation or programme where the user may see matches or candidates."""
+    ids = set(opportunity_ids)
+    if not ids:
+        return set()
+    accesses = [scope_access(user, perm) for perm in CANDIDATE_PERMISSIONS]
+    if any(a.everywhere for a in accesses):
+        return ids
+    programmes_ = set().union(*(a.of(ScopeKind.PROGRAMME) for a in accesses))
+    organisations = set().union(*(a.of(ScopeKind.ORGANISATION) for a in accesses))
+    if not programmes_ and not organisations:
+        return set()
+    return set(
+        Opportunity.objects.filter(pk__in=ids)
+        .filter(
+            Q(organisation_id__in=organisations)
+            | Q(programme_id__in=programmes_)
+            | Q(organisation__led_programmes__in=programmes_)
+            | Q(organisation__programme_partnerships__programme_id__in=programmes_)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)

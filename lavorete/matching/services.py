@@ -33,6 +33,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from lavorete.core.audit import audit_record
+from lavorete.core.models import AuditEntry
 from lavorete.core.permissions import has_perm
 from lavorete.core.roles import ScopeKind
 from lavorete.core.suppression import Cell, CellState, cell, suppress_part
@@ -1210,18 +1211,36 @@ class ExplainedMatch:
         return _("%(km)s km") % {"km": round(self.km)}
 
     @property
+    def distance_reason(self) -> str:
+        """The distance as a reason: 'Distance: 3 km', 'In the same municipality', 'Remote'."""
+        if self.opportunity.is_remote:
+            return _("Remote")
+        if self.km is None:
+            return _("Distance unknown")
+        if round(self.km) == 0:
+            return _("In the same municipality")
+        return _("Distance: %(km)s km") % {"km": round(self.km)}
+
+    @property
     def reasons(self) -> list[str]:
         """Every reason of the score, one sentence each."""
         lines = [self.summary]
         optional_total = len(self.optional_matched) + len(self.optional_missing)
-        if optional_total:
+        if optional_total and self.optional_matched:
             line = _("Optional skills: %(covered)d of %(total)d") % {
                 "covered": len(self.optional_matched),
                 "total": optional_total,
             }
-            if self.optional_matched:
-                line += f" ({_join(self.optional_matched)})"
-            lines.append(line)
+            lines.append(f"{line} ({_join(self.optional_matched)})")
+        elif optional_total:
+            lines.append(
+                ngettext(
+                    "Not the optional skill asked",
+                    "None of the %(total)d optional skills asked",
+                    optional_total,
+                )
+                % {"total": optional_total}
+            )
         if self.languages_met:
             lines.append(_("Languages: %(languages)s") % {"languages": _join(self.languages_met)})
         if self.languages_missing:
@@ -1229,7 +1248,7 @@ class ExplainedMatch:
                 _("Language level asked but not reached: %(languages)s")
                 % {"languages": _join(self.languages_missing)}
             )
-        distance = self.distance
+        distance = self.distance_reason
         if self.explanation.distance_fit < 1:
             distance = _("%(distance)s, beyond the usual travel distance") % {"distance": distance}
         lines.append(distance)
@@ -1544,6 +1563,23 @@ def candidates_for_opportunity(
     return MatchList(items, "" if items else Reason.NOTHING_FOUND)
 
 
+INVITE_ACTION = "matching.candidate_invite"
+
+
+def invited_codes(opportunity: Opportunity) -> set[str]:
+    """The anonymised candidates the opportunity's company already invited (from its own
+    audited invitations: it learns nothing of what the operators or the person did)."""
+    return {
+        str(code)
+        for code in AuditEntry.objects.filter(
+            action=INVITE_ACTION,
+            target_type=Opportunity._meta.label_lower,
+            target_id=str(opportunity.pk),
+        ).values_list("changes__candidate", flat=True)
+        if code
+    }
+
+
 def candidate_invite(*, actor: Any, opportunity: Opportunity, code: str) -> Any:
     """A company invites an anonymised candidate: the matching suggests the opportunity for
     the person, so their operator sees it and may propose it (the company learns nothing).
@@ -1566,6 +1602,11 @@ def candidate_invite(*, actor: Any, opportunity: Opportunity, code: str) -> Any:
             _("This candidate is no longer among the matches of the opportunity."),
             code="unknown_candidate",
         )
+    if chosen.code in invited_codes(opportunity):
+        raise ValidationError(
+            _("This candidate is already invited: their operator decides whether to propose it."),
+            code="already_invited",
+        )
     person = Person.objects.get(pk=chosen.match.person_id)
     with transaction.atomic():
         candidacy = candidacy_suggest(
@@ -1573,7 +1614,7 @@ def candidate_invite(*, actor: Any, opportunity: Opportunity, code: str) -> Any:
         )
         audit_record(
             actor=actor,
-            action="matching.candidate_invite",
+            action=INVITE_ACTION,
             target=opportunity,
             changes={"candidate": chosen.code},
         )

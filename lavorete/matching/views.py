@@ -27,7 +27,7 @@ from lavorete.core.models import PersonalDataAccess
 from lavorete.matching import forms, selectors, services
 from lavorete.matching.models import MatchingPolicy
 from lavorete.matching.permissions import get_opportunity_for_candidates, get_programme_for_policy
-from lavorete.opportunities.models import Candidacy, Opportunity
+from lavorete.opportunities.models import Candidacy, CandidacyStatus, Opportunity
 from lavorete.people.models import Person
 from lavorete.people.permissions import PersonMixin, log_person_read
 
@@ -82,18 +82,28 @@ class CaseloadView(BackofficeMixin, ListView):
 
     def get_queryset(self) -> Any:
         return selectors.matching_caseload(
-            self.request.user, programme=_programme_filter(self.request)
+            self.request.user, programme=_programme_filter(self.request), q=self.search()
         )
+
+    def search(self) -> str:
+        return selectors.clean_search(self.request.GET.get("q", ""))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         people = list(context["people"])
         best = selectors.best_stored([p.pk for p in people])
+        # The candidates page of an opportunity outside her programmes is not hers (404):
+        # those matches link to the public board instead.
+        openable = selectors.opportunities_with_candidates(
+            self.request.user, {m.opportunity_id for ms in best.values() for m in ms}
+        )
         log_people_read(self.request, people, LIST_FIELDS)
         context.update(
             rows=[(p, best.get(p.pk, [])) for p in people],
+            openable=openable,
             programmes=list(selectors.programmes(self.request.user, "matching.view_matches")),
             programme=_programme_filter(self.request),
+            q=self.search(),
         )
         return context
 
@@ -193,13 +203,35 @@ class OpportunityCandidatesView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         candidates = services.candidates_for_opportunity(self.opportunity, viewer=self.request.user)
-        if not self.anonymised:
-            log_people_read(
-                self.request, [c.person for c in candidates if c.person], CANDIDATE_FIELDS
+        # Each row with where it stands: for the company only its own invitations, for the
+        # operators the candidacy's status (a suggestion may still be proposed).
+        statuses: dict[Any, str] = {}
+        if self.anonymised:
+            invited = services.invited_codes(self.opportunity) if candidates else set()
+            statuses = {c.code: "invited" for c in candidates if c.code in invited}
+        else:
+            people = [c.person for c in candidates if c.person]
+            log_people_read(self.request, people, CANDIDATE_FIELDS)
+            statuses = dict(
+                Candidacy.objects.filter(
+                    opportunity=self.opportunity, person__in=people
+                ).values_list("person_id", "status")
             )
+        rows = []
+        for c in candidates:
+            status = statuses.get(c.code if self.anonymised else c.match.person_id, "")
+            label = (
+                _("Invited")
+                if status == "invited"
+                else str(CandidacyStatus(status).label)
+                if status
+                else ""
+            )
+            rows.append((c, status, label))
         return super().get_context_data(
             opportunity=self.opportunity,
             candidates=candidates,
+            rows=rows,
             anonymised=self.anonymised,
             empty_message=candidates.message(own=False),
             backoffice_menu=menu_for(self.request),

@@ -14,11 +14,20 @@ from django.views.generic import TemplateView, View
 
 from lavorete.matching import services
 from lavorete.matching.views import optional_url
-from lavorete.opportunities.models import Candidacy
+from lavorete.opportunities.models import Candidacy, CandidacyStatus
 from lavorete.people.consents import current_text
 from lavorete.people.models import ConsentPurpose, Person
 from lavorete.people.services import consent_give
 from lavorete.people.views_me import own_person
+
+
+def own_status_label(status: str) -> str:
+    """A candidacy's status as the person reads it about herself ('' for none)."""
+    if not status:
+        return ""
+    if status == CandidacyStatus.PROPOSED:
+        return _("Proposed by your operator")
+    return str(CandidacyStatus(status).label)
 
 
 class OwnMatchingMixin(LoginRequiredMixin):
@@ -54,19 +63,20 @@ class MyMatchesView(OwnMatchingMixin, TemplateView):
         ids = [m.opportunity.pk for m in matches]
         statuses: dict[int, str] = {}
         if self.person is not None and ids:
-            labels = dict(Candidacy._meta.get_field("status").choices or [])
-            statuses = {
-                pk: str(labels.get(status, status))
-                for pk, status in Candidacy.objects.filter(
-                    person=self.person, opportunity_id__in=ids
-                ).values_list("opportunity_id", "status")
-            }
+            # A suggestion stays between the matching and the operators: to the person it is
+            # an opportunity like the others, which she may apply to.
+            statuses = dict(
+                Candidacy.objects.filter(person=self.person, opportunity_id__in=ids)
+                .exclude(status=CandidacyStatus.SUGGESTED)
+                .values_list("opportunity_id", "status")
+            )
         rows = [
             {
                 "match": m,
                 "detail_url": optional_url("board:detail", pk=m.opportunity.pk),
                 "apply_url": optional_url("candidacies_me:apply", opportunity_pk=m.opportunity.pk),
-                "candidacy": statuses.get(m.opportunity.pk, ""),
+                "proposed": statuses.get(m.opportunity.pk) == CandidacyStatus.PROPOSED,
+                "candidacy": own_status_label(statuses.get(m.opportunity.pk, "")),
             }
             for m in matches
         ]

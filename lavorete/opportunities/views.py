@@ -148,6 +148,16 @@ class _OpportunityPage(BackofficeMixin, ObjectMixin):
         return context
 
 
+def _may_open_suggestions(user: Any, opportunity: Any) -> bool:
+    """May the user open the people the matching suggests for this open opportunity (named for
+    the operators of its programmes, anonymised for its company)?"""
+    from lavorete.matching.services import CandidateView, candidate_view
+
+    if not opportunity.is_open:
+        return False
+    return candidate_view(user, opportunity) != CandidateView.NONE
+
+
 class OpportunityDetailView(_OpportunityPage, TemplateView):
     permission = VIEW
     template_name = "opportunities/detail.html"
@@ -170,7 +180,7 @@ class OpportunityDetailView(_OpportunityPage, TemplateView):
             counts=candidacy_counts(counted) if counted is not None else None,
             total_candidacies=getattr(counted, "n_total", 0),
             on_board=opportunity.is_open,
-            can_view_matches=has_perm(self.request.user, "matching.view_matches", opportunity),
+            can_view_matches=_may_open_suggestions(self.request.user, opportunity),
             **kwargs,
         )
 

@@ -231,7 +231,7 @@ _TURN_DOWN_INTRO = gettext_lazy(
     "without learning who it is. The person and their operator see that it was not "
     "selected; your note is read by the operators too, never by the person."
 )
-_TURN_DOWN_SUBMIT = gettext_lazy("Confirm: not selected")
+_TURN_DOWN_SUBMIT = gettext_lazy("Confirm: turn it down")
 
 
 class MoveView(CandidacyActionView):

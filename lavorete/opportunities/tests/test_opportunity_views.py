@@ -392,7 +392,8 @@ def test_the_detail_links_to_the_pipeline_and_to_the_matching_for_who_may_use_th
     assert matching in page
     page = login(client, org_rep).get(detail).content.decode()
     assert pipeline in page
-    assert matching not in page  # the company sees candidates, not the matching's suggestions
+    # The company reaches the matching's suggestions too, anonymised (review C #20).
+    assert matching in page
 
 
 # --- confirmations, warnings, empty choices, breadcrumbs -------------------------------

@@ -6,7 +6,6 @@ invitation."""
 import re
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from e2e.conftest import new_context
@@ -110,11 +109,6 @@ def _option_starting_with(page: Page, select: str, text: str) -> str:
     return values[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the caseload links to candidates pages of opportunities outside the operator's "
-    "programmes, which answer 404 (/tmp/review_d.md, C #17): remove this mark once fixed",
-)
 def test_an_operator_finds_a_person_among_the_matches_of_her_people(
     page: Page, audit: Audit, totp: TotpClock
 ) -> None:

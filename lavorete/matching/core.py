@@ -454,9 +454,7 @@ class Engine:
             dtype=np.float64,
         )
 
-        self._pool = _People(
-            self, people, (pool_skills, _levels(people, len(pool_skills)))
-        )
+        self._pool = _People(self, people, (pool_skills, _levels(people, len(pool_skills))))
         self._pool_t: sp.csr_matrix | None = None  # features x people, built when needed
         self._pruning: _Pruning | None = None
         self._policies: dict[Weights, _Policy] = {}
